@@ -1,0 +1,141 @@
+import path from 'node:path';
+
+/**
+ * The only reader of process.env. Every setting is parsed and checked here, once, at start-up:
+ * a bad value stops the process with a message naming the variable and what it accepts.
+ */
+export type Mode = 'development' | 'production' | 'test';
+
+export interface Config {
+  mode: Mode;
+  /** Where PostgreSQL is; undefined means: start the embedded server under `dataDir`. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  /** Holds the embedded PostgreSQL cluster (`<dataDir>/pg`) and other local state. */
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Seed the demo venues and scans into an empty database. */
+  demoData: boolean;
+  /** Serve the GraphiQL page at /graphiql and allow introspection. */
+  graphiql: boolean;
+  /** Key for the keyed hash that matches a person's scans without storing the identifier. */
+  personHashKey: Buffer;
+  /** Key (AES-256-GCM) for the encrypted copy of a person's identifier, for tracing only. */
+  personEncryptionKey: Buffer;
+  /** Key id written into newly issued venue codes. */
+  codeKeyId: string;
+}
+
+export class ConfigError extends Error {}
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Development-only secrets: production mode refuses them (see `secret`). */
+const DEV_PERSON_HASH_KEY = 'quetma-development-person-hash-key-not-for-production';
+const DEV_PERSON_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, parse: (raw: string) => T, fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    try {
+      return parse(raw.trim());
+    } catch (error) {
+      problems.push(`${name}=${JSON.stringify(raw)}: ${(error as Error).message}`);
+      return fallback;
+    }
+  };
+
+  const mode = read<Mode>(
+    'NODE_ENV',
+    (raw) => oneOf(raw, ['development', 'production', 'test']),
+    'development',
+  );
+  const production = mode === 'production';
+  const secret = (name: string, parse: (raw: string) => Buffer, devValue: Buffer): Buffer => {
+    if (!env[name] && production) {
+      problems.push(`${name} is required in production mode`);
+    }
+    return read(name, parse, devValue);
+  };
+
+  const config: Config = {
+    mode,
+    databaseUrl: read('DATABASE_URL', parseDatabaseUrl, undefined),
+    host: read('HOST', (raw) => raw, '127.0.0.1'),
+    port: read('PORT', (raw) => parsePort(raw), 4000),
+    dataDir: read('DATA_DIR', (raw) => path.resolve(raw), path.join(REPO_ROOT, '.data')),
+    embeddedPgPort: read('EMBEDDED_PG_PORT', (raw) => parsePort(raw), 54329),
+    demoData: read('DEMO_DATA', parseBoolean, !production),
+    graphiql: read('GRAPHIQL', parseBoolean, !production),
+    personHashKey: secret('PERSON_HASH_KEY', parseSecret, Buffer.from(DEV_PERSON_HASH_KEY)),
+    personEncryptionKey: secret(
+      'PERSON_ENCRYPTION_KEY',
+      parseAesKey,
+      Buffer.from(DEV_PERSON_ENCRYPTION_KEY, 'base64'),
+    ),
+    codeKeyId: read('CODE_KEY_ID', parseKeyId, 'k1'),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+function oneOf<T extends string>(raw: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new Error(`must be one of ${values.join(', ')}`);
+  }
+  return raw as T;
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error('must be a whole number from 1 to 65535');
+  }
+  return port;
+}
+
+function parseBoolean(raw: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error('must be true or false');
+}
+
+function parseDatabaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('must be a URL like postgres://user@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error('must start with postgres:// or postgresql://');
+  }
+  if (url.pathname.length <= 1)
+    throw new Error('must name a database, as in postgres://host/quetma');
+  return raw;
+}
+
+function parseSecret(raw: string): Buffer {
+  if (raw.length < 32) throw new Error('must be at least 32 characters');
+  return Buffer.from(raw);
+}
+
+function parseAesKey(raw: string): Buffer {
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32)
+    throw new Error('must be 32 bytes written in base64 (openssl rand -base64 32)');
+  return key;
+}
+
+function parseKeyId(raw: string): string {
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(raw))
+    throw new Error('must be 1 to 16 letters, digits, _ or -');
+  return raw;
+}

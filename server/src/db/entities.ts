@@ -1,0 +1,18 @@
+import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
+import { VenueCodeEntity } from '../codes/venue-code.entity';
+import { ScanEntity } from '../scans/scan.entity';
+import { UnitDayPersonEntity } from '../scans/unit-day-person.entity';
+import { VenueActivityEntity } from '../scans/venue-activity.entity';
+import { VenueDayScansEntity } from '../scans/venue-day-scans.entity';
+import { VenueEntity } from '../venues/venue.entity';
+
+/** Every entity, listed once: the ORM config and the migrations both read this. */
+export const ENTITIES = [
+  AdministrativeUnitEntity,
+  VenueEntity,
+  VenueCodeEntity,
+  ScanEntity,
+  VenueActivityEntity,
+  VenueDayScansEntity,
+  UnitDayPersonEntity,
+];

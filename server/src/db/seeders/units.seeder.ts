@@ -1,0 +1,16 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { HANOI_CODE } from '@quetma/shared';
+import { readUnitRows } from '../../areas/units-data';
+import { upsertUnits } from '../../areas/units.service';
+import { withPgTransaction } from '../sql';
+
+/** Hà Nội's 30 districts and 579 wards: what every deployment starts with. */
+export function seedHanoiUnits(orm: MikroORM): Promise<number> {
+  return seedUnits(orm, [HANOI_CODE]);
+}
+
+/** Loads the given provinces (all 63 when none are given); safe to run again. */
+export function seedUnits(orm: MikroORM, provinceCodes?: string[]): Promise<number> {
+  const rows = readUnitRows(provinceCodes);
+  return withPgTransaction(orm, (client) => upsertUnits(client, rows));
+}

@@ -1,0 +1,54 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { PoolClient, QueryResultRow } from 'pg';
+
+/**
+ * Plain SQL through the ORM's own pool. Hot reads (lists, figures) and bulk writes go below the
+ * ORM: its hydration and identity map cost more than the query (see PERFORMANCE.md), and knex
+ * would expand array bindings that `unnest($1::text[])` needs whole.
+ */
+type HasConnection = Pick<EntityManager, 'getConnection'> | MikroORM;
+
+export async function withPgClient<T>(
+  source: HasConnection,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const em = 'em' in source ? source.em : source;
+  const knexClient = em.getConnection().getKnex().client;
+  const client: PoolClient = await knexClient.acquireConnection();
+  try {
+    return await work(client);
+  } finally {
+    await knexClient.releaseConnection(client);
+  }
+}
+
+/** One statement; `name` makes it a prepared statement that PostgreSQL plans once per connection. */
+export async function queryRows<R extends QueryResultRow>(
+  source: HasConnection,
+  text: string,
+  values: unknown[] = [],
+  name?: string,
+): Promise<R[]> {
+  return withPgClient(source, async (client) => {
+    const result = await client.query<R>(name ? { name, text, values } : { text, values });
+    return result.rows;
+  });
+}
+
+/** Runs `work` in one transaction on one connection: committed when it returns, else rolled back. */
+export async function withPgTransaction<T>(
+  source: HasConnection,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  return withPgClient(source, async (client) => {
+    await client.query('begin');
+    try {
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  });
+}

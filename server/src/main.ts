@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { AreaDirectory } from './areas/area-directory';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { seedDemoData } from './db/seeders/demo.seeder';
+import { seedHanoiUnits } from './db/seeders/units.seeder';
+
+/** Reads config, opens the database, starts HTTP; nothing else. */
+async function main() {
+  const config = loadConfig();
+  const log = (line: string) => console.log(`[quetma] ${line}`);
+  log(
+    config.databaseUrl
+      ? 'using the database at DATABASE_URL'
+      : `no DATABASE_URL: starting embedded PostgreSQL (data in ${config.dataDir})`,
+  );
+  const db = await openDatabase(config, log);
+  const units = await seedHanoiUnits(db.orm);
+  if (units > 0) log(`loaded ${units} administrative units of Hà Nội`);
+  const areas = await AreaDirectory.load(db.orm);
+  const stopListening = await areas.listenForChanges(db.orm, db.url, (e) =>
+    log(`unit reload failed: ${e.message}`),
+  );
+
+  if (config.demoData) {
+    const seeded = await seedDemoData(db.orm, areas, { ...config, now: new Date() });
+    if (seeded)
+      log(`seeded demo data: ${seeded.venues} venues, ${seeded.scans} scans over the last 28 days`);
+  }
+
+  const app = await createApp(
+    { orm: db.orm, areas, config, now: () => new Date() },
+    (message, error) => console.error(`[quetma] ${message}`, error ?? ''),
+  );
+  const port = await app.listen(config.port, config.host);
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  console.log(`
+quetma is running (${config.mode} mode)
+  GraphQL API   ${base}/graphql
+  ${config.graphiql ? `GraphQL IDE   ${base}/graphiql` : 'GraphQL IDE   off (GRAPHIQL=false)'}
+  Health        ${base}/health
+Press Ctrl+C to stop.`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    await app.close();
+    await stopListening();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error('[quetma] could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * A scanning person's identifier (phone or ID number) is never stored in clear: a keyed hash
+ * matches their scans to each other, and an AES-256-GCM copy lets an audited tracing look-up
+ * reach them. Identifiers are compared in a canonical form (no spaces, dots or dashes, upper case).
+ */
+export function canonicalPersonId(identifier: string): string {
+  return identifier.replace(/[\s.\-()]/g, '').toUpperCase();
+}
+
+export function hashPersonId(key: Buffer, identifier: string): Buffer {
+  return createHmac('sha256', key).update(canonicalPersonId(identifier)).digest();
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** iv ‖ tag ‖ ciphertext, so one bytea column holds all that decryption needs. */
+export function encryptPersonId(key: Buffer, identifier: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([
+    cipher.update(canonicalPersonId(identifier), 'utf8'),
+    cipher.final(),
+  ]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+export function decryptPersonId(key: Buffer, sealed: Buffer): string {
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([
+    decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)),
+    decipher.final(),
+  ]).toString('utf8');
+}

@@ -1,0 +1,96 @@
+import type { PoolClient } from 'pg';
+import { localDayOf, type ScanDirection, type ScanMethod } from '@quetma/shared';
+
+export interface NewScan {
+  id: string;
+  venueId: string;
+  codeVersion: number;
+  scannedAt: Date;
+  receivedAt: Date;
+  direction: ScanDirection;
+  method: ScanMethod;
+  personHash: Buffer;
+  personEncrypted: Buffer;
+}
+
+/** Local days whose scan partition this process has already made sure of. */
+const knownPartitionDays = new Set<string>();
+
+/** Creates the daily partitions the scans fall into, if they are missing. */
+export async function ensureScanPartitions(client: PoolClient, scannedAt: Date[]): Promise<void> {
+  const days = [...new Set(scannedAt.map(localDayOf))]
+    .filter((d) => !knownPartitionDays.has(d))
+    .sort();
+  if (days.length === 0) return;
+  await client.query('select quetma_ensure_scan_partitions($1::date, $2::date)', [
+    days[0],
+    days[days.length - 1],
+  ]);
+  for (const day of days) knownPartitionDays.add(day);
+}
+
+/** Forgets what partitions exist (after a database is dropped and made anew, as tests do). */
+export function forgetScanPartitions(): void {
+  knownPartitionDays.clear();
+}
+
+/**
+ * Stores scans and updates the rollups in one statement, so the figures can never disagree
+ * with the scans: a scan id already stored is skipped (and not counted again). Arrays go in
+ * through unnest: one round trip for a whole batch. Returns the ids actually inserted.
+ * Call inside the caller's transaction; the scans' venues must exist.
+ */
+export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<Set<string>> {
+  if (scans.length === 0) return new Set();
+  await ensureScanPartitions(
+    client,
+    scans.map((s) => s.scannedAt),
+  );
+  const result = await client.query<{ id: string }>(
+    `with incoming as (
+       select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
+                            $6::text[], $7::text[], $8::bytea[], $9::bytea[])
+         as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted)
+     ),
+     inserted as (
+       insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted)
+       select * from incoming
+       on conflict do nothing
+       returning id, venue_id, scanned_at, person_hash, ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
+     ),
+     activity as (
+       insert into venue_activity (venue_id, first_scan_at, last_scan_at, scans)
+       select venue_id, min(scanned_at), max(scanned_at), count(*) from inserted group by venue_id
+       on conflict (venue_id) do update set
+         first_scan_at = least(venue_activity.first_scan_at, excluded.first_scan_at),
+         last_scan_at = greatest(venue_activity.last_scan_at, excluded.last_scan_at),
+         scans = venue_activity.scans + excluded.scans
+     ),
+     per_day as (
+       insert into venue_day_scans (venue_id, day, scans)
+       select venue_id, day, count(*) from inserted group by venue_id, day
+       on conflict (venue_id, day) do update set scans = venue_day_scans.scans + excluded.scans
+     ),
+     people as (
+       insert into unit_day_person (unit_code, day, person_hash)
+       select distinct unit.code, i.day, i.person_hash
+       from inserted i
+       join venue v on v.id = i.venue_id
+       cross join lateral (values (v.ward_code), (v.district_code), (v.city_code)) as unit(code)
+       on conflict do nothing
+     )
+     select id from inserted`,
+    [
+      scans.map((s) => s.id),
+      scans.map((s) => s.venueId),
+      scans.map((s) => s.codeVersion),
+      scans.map((s) => s.scannedAt),
+      scans.map((s) => s.receivedAt),
+      scans.map((s) => s.direction),
+      scans.map((s) => s.method),
+      scans.map((s) => s.personHash),
+      scans.map((s) => s.personEncrypted),
+    ],
+  );
+  return new Set(result.rows.map((row) => row.id));
+}

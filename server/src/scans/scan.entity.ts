@@ -1,0 +1,38 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } from '@quetma/shared';
+
+/**
+ * One accepted check-in or check-out. The table is partitioned by `scanned_at` (one partition
+ * per local day, see the migration), so the key holds the partition column: the client's scan
+ * id and its time, which a retry repeats exactly. Person identifiers are never in clear: a keyed
+ * hash to match a person's scans and an encrypted copy only tracing decrypts.
+ */
+@Entity({ tableName: 'scan' })
+export class ScanEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @PrimaryKey({ type: 'timestamptz' })
+  scannedAt!: Date;
+
+  @Property({ type: 'uuid' })
+  venueId!: string;
+
+  @Property({ type: 'integer' })
+  codeVersion!: number;
+
+  @Property({ type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Enum({ items: () => SCAN_DIRECTIONS, type: 'text' })
+  direction!: ScanDirection;
+
+  @Enum({ items: () => SCAN_METHODS, type: 'text' })
+  method!: ScanMethod;
+
+  @Property({ type: 'bytea' })
+  personHash!: Buffer;
+
+  @Property({ type: 'bytea' })
+  personEncrypted!: Buffer;
+}

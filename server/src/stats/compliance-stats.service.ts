@@ -1,0 +1,91 @@
+import { addDays, localDayStart, type LocalDay, type UnitLevel } from '@quetma/shared';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { queryRows } from '../db/sql';
+import type { ComplianceStats } from './compliance-stats.type';
+
+/** The venue column that places a venue in a unit of each level (denormalised on purpose). */
+const UNIT_COLUMN: Record<UnitLevel, string> = {
+  CITY: 'city_code',
+  DISTRICT: 'district_code',
+  WARD: 'ward_code',
+};
+
+/**
+ * The design's figures for several units of one level on one local day, in one statement that
+ * reads only venues and the rollups kept at ingest, never raw scans. $2/$3 bound the day,
+ * $5/$6 the 7-day dormancy window (D-6 … D).
+ */
+function statsSql(level: UnitLevel): string {
+  const column = UNIT_COLUMN[level];
+  return `
+    with registered as (
+      select v.id, v.${column} as unit_code, a.first_scan_at
+      from venue v
+      left join venue_activity a on a.venue_id = v.id
+      where v.${column} = any($1::text[])
+        and v.registered_at < $3
+        and (v.closed_at is null or v.closed_at >= $2)
+    ),
+    venue_figures as (
+      select r.unit_code,
+        count(*)::int as registered,
+        count(today.venue_id)::int as active,
+        count(*) filter (where r.first_scan_at is null or r.first_scan_at >= $3)::int as never_scanned,
+        count(*) filter (where r.first_scan_at < $6 and recent.venue_id is null)::int as dormant,
+        coalesce(sum(today.scans), 0)::int as scans
+      from registered r
+      left join venue_day_scans today on today.venue_id = r.id and today.day = $4::date
+      left join (
+        select distinct venue_id from venue_day_scans where day between $5::date and $4::date
+      ) recent on recent.venue_id = r.id
+      group by r.unit_code
+    ),
+    people as (
+      select unit_code, count(*)::int as people
+      from unit_day_person
+      where unit_code = any($1::text[]) and day = $4::date
+      group by unit_code
+    )
+    select u.code as "unitCode",
+      coalesce(f.registered, 0) as "registeredVenues",
+      coalesce(f.active, 0) as "activeVenues",
+      coalesce(f.never_scanned, 0) as "neverScannedVenues",
+      coalesce(f.dormant, 0) as "dormantVenues",
+      coalesce(f.scans, 0) as scans,
+      coalesce(p.people, 0) as people
+    from unnest($1::text[]) as u(code)
+    left join venue_figures f on f.unit_code = u.code
+    left join people p on p.unit_code = u.code`;
+}
+
+export async function computeComplianceStats(
+  orm: MikroORM,
+  level: UnitLevel,
+  unitCodes: readonly string[],
+  day: LocalDay,
+): Promise<Map<string, ComplianceStats>> {
+  const windowStartDay = addDays(day, -6);
+  const rows = await queryRows<Omit<ComplianceStats, 'date' | 'activeRate'>>(
+    orm,
+    statsSql(level),
+    [
+      unitCodes,
+      localDayStart(day),
+      localDayStart(addDays(day, 1)),
+      day,
+      windowStartDay,
+      localDayStart(windowStartDay),
+    ],
+    `compliance-stats-${level}`,
+  );
+  return new Map(
+    rows.map((row) => [
+      row.unitCode,
+      {
+        ...row,
+        date: day,
+        activeRate: row.registeredVenues === 0 ? 0 : row.activeVenues / row.registeredVenues,
+      },
+    ]),
+  );
+}

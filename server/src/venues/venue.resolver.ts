@@ -1,0 +1,133 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { addDays, localDayOf, localDayStart, type ScanStatus } from '@quetma/shared';
+import { City, District, Ward } from '../areas/administrative-unit.type';
+import type { AreaUnit } from '../areas/area-directory';
+import { VenueCode } from '../codes/venue-code.type';
+import { readPageArgs } from '../graphql/connection';
+import type { GraphQLContext } from '../graphql/context';
+import { badInput } from '../graphql/errors';
+import { RegisterVenueInput, UpdateVenueInput, VenueFilter, VenueOrder } from './venue.input';
+import { listVenues } from './venue-list.query';
+import {
+  closeVenue,
+  isVenueId,
+  registerVenue,
+  updateVenue,
+  type VenueRules,
+} from './venue.service';
+import { ScanStatusEnum, Venue, VenueConnection, type VenueRow } from './venue.type';
+
+@Resolver(() => Venue)
+export class VenueResolver {
+  @Query(() => VenueConnection, {
+    description: 'Venues, filtered, sorted and paged (at most 500 a page).',
+  })
+  async venues(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('filter', () => VenueFilter, { nullable: true }) filter?: VenueFilter,
+    @Arg('orderBy', () => [VenueOrder], { nullable: true }) orderBy?: VenueOrder[],
+    @Arg('first', () => Int, { nullable: true, description: 'Page size: 1 to 500, default 50.' })
+    first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('offset', () => Int, {
+      nullable: true,
+      description: 'Rows to skip (after `after`, if given).',
+    })
+    offset?: number,
+  ): Promise<VenueConnection> {
+    const page = readPageArgs(first, after, offset);
+    const result = await listVenues(ctx.orm, ctx.areas, filter, orderBy, page, ctx.now());
+    return {
+      nodes: result.rows,
+      edges: result.rows.map((node, i) => ({ node, cursor: result.cursors[i] })),
+      pageInfo: {
+        hasNextPage: result.hasNextPage,
+        hasPreviousPage: Boolean(page.after) || page.offset > 0,
+        startCursor: result.cursors[0] ?? null,
+        endCursor: result.cursors[result.cursors.length - 1] ?? null,
+      },
+      countTotal: result.countTotal,
+    };
+  }
+
+  @Query(() => Venue, { nullable: true })
+  venue(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<VenueRow | null> {
+    if (!isVenueId(id)) throw badInput('id', `is not a venue id (a UUID): ${JSON.stringify(id)}`);
+    return ctx.loaders.venueById.load(id.toLowerCase());
+  }
+
+  @Mutation(() => Venue, { description: 'Registers a venue and issues its first code version.' })
+  async registerVenue(
+    @Arg('input', () => RegisterVenueInput) input: RegisterVenueInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<VenueRow> {
+    const id = await registerVenue(rules(ctx), input);
+    return (await ctx.loaders.venueById.load(id))!;
+  }
+
+  @Mutation(() => Venue)
+  async updateVenue(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateVenueInput) input: UpdateVenueInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<VenueRow> {
+    const venueId = await updateVenue(rules(ctx), id, input);
+    return (await ctx.loaders.venueById.clear(venueId).load(venueId))!;
+  }
+
+  @Mutation(() => Venue, {
+    description: 'Closes a venue; it stops counting as registered from that day on.',
+  })
+  async closeVenue(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('closedAt', () => DateTimeResolver, { nullable: true, description: 'Defaults to now.' })
+    closedAt?: Date,
+    @Arg('reason', () => String, { nullable: true }) reason?: string,
+  ): Promise<VenueRow> {
+    const venueId = await closeVenue(rules(ctx), id, closedAt, reason);
+    return (await ctx.loaders.venueById.clear(venueId).load(venueId))!;
+  }
+
+  @FieldResolver(() => Ward)
+  ward(@Root() venue: VenueRow, @Ctx() ctx: GraphQLContext): AreaUnit {
+    return ctx.areas.lineage(venue.wardCode).ward;
+  }
+
+  @FieldResolver(() => District)
+  district(@Root() venue: VenueRow, @Ctx() ctx: GraphQLContext): AreaUnit {
+    return ctx.areas.lineage(venue.wardCode).district;
+  }
+
+  @FieldResolver(() => City)
+  city(@Root() venue: VenueRow, @Ctx() ctx: GraphQLContext): AreaUnit {
+    return ctx.areas.lineage(venue.wardCode).city;
+  }
+
+  @FieldResolver(() => ScanStatusEnum, {
+    description: 'How the venue stands today (see ScanStatus).',
+  })
+  scanStatus(@Root() venue: VenueRow, @Ctx() ctx: GraphQLContext): ScanStatus {
+    if (!venue.lastScanAt) return 'NEVER_SCANNED';
+    const windowStart = localDayStart(addDays(localDayOf(ctx.now()), -6));
+    return venue.lastScanAt.getTime() >= windowStart.getTime() ? 'ACTIVE' : 'DORMANT';
+  }
+
+  @FieldResolver(() => VenueCode, { nullable: true, description: 'The code version in force.' })
+  currentCode(@Root() venue: VenueRow, @Ctx() ctx: GraphQLContext): Promise<VenueCode | null> {
+    return ctx.loaders.currentCode.load(venue.id);
+  }
+}
+
+@Resolver(() => VenueConnection)
+export class VenueConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Venues matching the filter, over all pages.' })
+  totalCount(@Root() connection: VenueConnection): Promise<number> {
+    return connection.countTotal();
+  }
+}
+
+function rules(ctx: GraphQLContext): VenueRules {
+  return { em: ctx.em, areas: ctx.areas, now: ctx.now(), codeKeyId: ctx.config.codeKeyId };
+}

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AreaDirectory } from '../src/areas/area-directory';
+import { createApp, type App } from '../src/app';
+import { loadConfig, type Config } from '../src/config';
+import { createDatabaseIfMissing, dropDatabase, migrate, withDatabase } from '../src/db/database';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres';
+import { ormOptions } from '../src/db/mikro-orm.config';
+import { seedHanoiUnits } from '../src/db/seeders/units.seeder';
+import { forgetScanPartitions } from '../src/scans/scan-store';
+import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
+
+/**
+ * The test environment: a database of its own on real PostgreSQL (DATABASE_URL's server when
+ * set, else an embedded server under .data/test), migrated, with Hà Nội's units, and the real
+ * app listening on a free port. Made once per run by hooks.ts; dropped at the end.
+ */
+export interface TestEnv {
+  config: Config;
+  orm: MikroORM;
+  areas: AreaDirectory;
+  app: App;
+  baseUrl: string;
+  databaseUrl: string;
+  clock: TestClock;
+}
+
+/** The app's clock; tests pin it to make "today" a known day. */
+export class TestClock {
+  private pinned: Date | undefined;
+  now = (): Date => this.pinned ?? new Date();
+  set(at: Date | string): void {
+    this.pinned = new Date(at);
+  }
+  reset(): void {
+    this.pinned = undefined;
+  }
+}
+
+let env: TestEnv | undefined;
+let embedded: EmbeddedDatabase | undefined;
+
+export function testEnv(): TestEnv {
+  if (!env)
+    throw new Error('the test environment is not up: is test/hooks.ts required by .mocharc.json?');
+  return env;
+}
+
+export async function startTestEnv(): Promise<void> {
+  const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test' }), graphiql: true };
+  let serverUrl = config.databaseUrl;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'test'),
+      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339),
+    });
+    serverUrl = embedded.serverUrl;
+  }
+  const databaseUrl = withDatabase(
+    serverUrl,
+    `quetma_test_${process.pid}_${Date.now().toString(36)}`,
+  );
+  await createDatabaseIfMissing(databaseUrl);
+  forgetScanPartitions();
+  const orm = await PgMikroORM.init(ormOptions(databaseUrl, { pool: { min: 0, max: 20 } }));
+  await migrate(orm);
+  await seedHanoiUnits(orm);
+  const areas = await AreaDirectory.load(orm);
+  const clock = new TestClock();
+  const app = await createApp({ orm, areas, config, now: clock.now }, () => undefined);
+  const port = await app.listen(0, '127.0.0.1');
+  env = { config, orm, areas, app, baseUrl: `http://127.0.0.1:${port}`, databaseUrl, clock };
+}
+
+export async function stopTestEnv(): Promise<void> {
+  if (env) {
+    await env.app.close();
+    await env.orm.close(true);
+    await dropDatabase(env.databaseUrl);
+    env = undefined;
+  }
+  await embedded?.stop();
+}
+
+/** Empties venues, codes, scans and rollups (units stay): each test file starts clean. */
+export async function resetData(): Promise<void> {
+  await testEnv()
+    .orm.em.getConnection()
+    .execute(
+      'truncate venue, venue_code, venue_activity, venue_day_scans, unit_day_person, scan restart identity cascade',
+    );
+  testEnv().clock.reset();
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+/** A real HTTP POST to /graphql, as a client would send it. */
+export async function graphql<T = Record<string, any>>(
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${testEnv().baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+/** The data of a request that must succeed; fails the test with the errors otherwise. */
+export async function graphqlData<T = Record<string, any>>(
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const result = await graphql<T>(query, variables);
+  if (result.errors?.length || !result.data) {
+    throw new Error(`GraphQL request failed: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data;
+}
