@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from './config';
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('defaults to the embedded database, port 4000 and the GraphQL IDE in development', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).to.equal(undefined);
+    expect(config.port).to.equal(4000);
+    expect(config.graphiql).to.equal(true);
+    expect(config.demoData).to.equal(true);
+    expect(config.dataDir).to.equal(path.resolve(__dirname, '..', '..', '.data'));
+  });
+
+  it('names every bad variable and what it accepts, all at once', () => {
+    const message = problemsOf({ PORT: '70000', DATABASE_URL: 'mysql://x/y', GRAPHIQL: 'maybe' });
+    expect(message).to.include('PORT="70000": must be a whole number from 1 to 65535');
+    expect(message).to.include(
+      'DATABASE_URL="mysql://x/y": must start with postgres:// or postgresql://',
+    );
+    expect(message).to.include('GRAPHIQL="maybe": must be true or false');
+  });
+
+  it('refuses production mode without its own secrets', () => {
+    const message = problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/quetma' });
+    expect(message).to.include('PERSON_HASH_KEY is required in production mode');
+    expect(message).to.include('PERSON_ENCRYPTION_KEY is required in production mode');
+  });
+
+  it('turns demo data and the IDE off in production mode', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/quetma',
+      PERSON_HASH_KEY: 'x'.repeat(40),
+      PERSON_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
+    expect(config.demoData).to.equal(false);
+    expect(config.graphiql).to.equal(false);
+  });
+
+  it('rejects an encryption key of the wrong size and a database URL without a database', () => {
+    const message = problemsOf({
+      PERSON_ENCRYPTION_KEY: 'c2hvcnQ=',
+      DATABASE_URL: 'postgres://localhost:5432',
+    });
+    expect(message).to.include('PERSON_ENCRYPTION_KEY');
+    expect(message).to.include('must be 32 bytes');
+    expect(message).to.include('must name a database');
+  });
+});
