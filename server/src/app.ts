@@ -33,6 +33,8 @@ export async function createApp(services: AppServices, log: Logger = console.err
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
     introspection: services.config.graphiql,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the process's signals and closes the server, Apollo and the database in order
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, log),
   });
   await apollo.start();

@@ -19,9 +19,11 @@ async function main() {
   const units = await seedHanoiUnits(db.orm);
   if (units > 0) log(`loaded ${units} administrative units of Hà Nội`);
   const areas = await AreaDirectory.load(db.orm);
-  const stopListening = await areas.listenForChanges(db.orm, db.url, (e) =>
-    log(`unit reload failed: ${e.message}`),
-  );
+  let stopping = false;
+  // on Ctrl+C the embedded server stops with us and drops the listener: no message then
+  const stopListening = await areas.listenForChanges(db.orm, db.url, (e) => {
+    if (!stopping) log(`unit reload failed: ${e.message}`);
+  });
 
   if (config.demoData) {
     const seeded = await seedDemoData(db.orm, areas, { ...config, now: new Date() });
@@ -42,14 +44,13 @@ quetma is running (${config.mode} mode)
   Health        ${base}/health
 Press Ctrl+C to stop.`);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
     await app.close();
-    await stopListening();
-    await db.close();
+    await stopListening().catch(() => undefined);
+    await db.close().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

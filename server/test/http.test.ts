@@ -26,13 +26,13 @@ describe('HTTP edges of the API', () => {
   it('answers malformed JSON with 400 and a message saying so', async () => {
     const response = await post('{"query": ');
     expect(response.status).to.equal(400);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.errors[0].message).to.match(/not valid JSON/);
   });
 
   it('answers a query with a syntax error with its location and no stack trace', async () => {
     const response = await post(JSON.stringify({ query: '{ city(code: "01") { name ' }));
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.errors[0].extensions.code).to.equal('GRAPHQL_PARSE_FAILED');
     expect(body.errors[0].locations).to.have.length(1);
     expect(JSON.stringify(body)).to.not.include('stacktrace');
@@ -40,7 +40,7 @@ describe('HTTP edges of the API', () => {
 
   it('names an unknown field', async () => {
     const response = await post(JSON.stringify({ query: '{ city { population } }' }));
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.errors[0].extensions.code).to.equal('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors[0].message).to.include('population');
   });
@@ -48,6 +48,6 @@ describe('HTTP edges of the API', () => {
   it('answers 404 with a pointer to the API for unknown paths', async () => {
     const response = await fetch(`${testEnv().baseUrl}/nowhere`);
     expect(response.status).to.equal(404);
-    expect((await response.json()).error).to.include('/graphql');
+    expect(((await response.json()) as any).error).to.include('/graphql');
   });
 });

@@ -56,7 +56,8 @@ export async function listVenues(
   const countSql = `select count(*)::int as n from ${VENUE_FROM} ${where(conditions)}`;
 
   const keys = sortKeys(orderBy);
-  if (page.after) conditions.push(keysetCondition(keys, page.after, param));
+  const ordering = orderingSignature(orderBy);
+  if (page.after) conditions.push(keysetCondition(keys, ordering, page.after, param));
   const keyColumns = keys.map((k, i) => `(${k.sql})::text as "k${i}"`).join(', ');
   const orderSql = keys.map((k) => `${k.sql} ${k.descending ? 'desc' : 'asc'}`).join(', ');
   const sql = `select ${VENUE_COLUMNS}, ${keyColumns} from ${VENUE_FROM} ${where(conditions)}
@@ -69,7 +70,7 @@ export async function listVenues(
   if (hasNextPage) rows.pop();
   return {
     rows,
-    cursors: rows.map((row) => encodeCursor(keys.map((_, i) => row[`k${i}`]))),
+    cursors: rows.map((row) => encodeCursor([ordering, ...keys.map((_, i) => row[`k${i}`])])),
     hasNextPage,
     countTotal: async () => (await queryRows<{ n: number }>(orm, countSql, countValues))[0].n,
   };
@@ -119,6 +120,14 @@ function filterConditions(
   return conditions;
 }
 
+/** Names the ordering inside each cursor, so a cursor cannot be replayed under another one. */
+function orderingSignature(orderBy: VenueOrder[] | undefined): string {
+  return (
+    (orderBy ?? []).map((o) => `${o.field}:${o.direction}`).join(',') ||
+    `${VenueOrderField.NAME}:ASC`
+  );
+}
+
 function sortKeys(orderBy: VenueOrder[] | undefined): SortKey[] {
   const requested = orderBy?.length
     ? orderBy
@@ -144,9 +153,16 @@ const CURSOR_VALUE: Record<string, RegExp> = {
 /** Rows strictly after the cursor's row in the sort order, for any mix of directions. */
 function keysetCondition(
   keys: SortKey[],
-  cursor: unknown[],
+  ordering: string,
+  [cursorOrdering, ...cursor]: unknown[],
   param: (value: unknown, cast?: string) => string,
 ): string {
+  if (cursorOrdering !== ordering) {
+    throw badInput(
+      'after',
+      `was given out for another orderBy (${String(cursorOrdering)}); start again without \`after\``,
+    );
+  }
   if (
     cursor.length !== keys.length ||
     cursor.some((value, i) => !CURSOR_VALUE[keys[i].cast].test(String(value)))

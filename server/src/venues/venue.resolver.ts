@@ -77,7 +77,8 @@ export class VenueResolver {
   }
 
   @Mutation(() => Venue, {
-    description: 'Closes a venue; it stops counting as registered from that day on.',
+    description:
+      'Closes a venue: it still counts as registered on the day it closes, and no longer from the next day.',
   })
   async closeVenue(
     @Arg('id', () => ID) id: string,

@@ -16,6 +16,9 @@ export interface VenueRules {
   codeKeyId: string;
 }
 
+/** Venue QR registration began in 2020; an earlier date is a typo (and year 0 breaks storage). */
+const EARLIEST_REGISTRATION = new Date('2020-01-01T00:00:00+07:00');
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isVenueId(id: string): boolean {
@@ -28,6 +31,12 @@ export async function registerVenue(rules: VenueRules, input: RegisterVenueInput
   const registeredAt = input.registeredAt ?? now;
   if (registeredAt.getTime() > now.getTime()) {
     throw badInput('registeredAt', 'cannot be in the future');
+  }
+  if (registeredAt.getTime() < EARLIEST_REGISTRATION.getTime()) {
+    throw badInput(
+      'registeredAt',
+      `cannot be before ${EARLIEST_REGISTRATION.toISOString().slice(0, 10)}`,
+    );
   }
   const name = normalizeName(input.name);
   const address = normalizeName(input.address);
