@@ -8,6 +8,7 @@ import {
 import type { GraphQLSchema } from 'graphql';
 import { createContext, type AppServices, type GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
+import { jitGateway } from './graphql/jit-gateway';
 import { buildQuetmaSchema } from './graphql/schema';
 import { graphiqlPage, readGraphiqlAsset } from './http/graphiql-page';
 import { graphqlHandler } from './http/graphql-handler';
@@ -28,7 +29,7 @@ export type Logger = (message: string, error?: unknown) => void;
 export async function createApp(services: AppServices, log: Logger = console.error): Promise<App> {
   const schema = await buildQuetmaSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    gateway: jitGateway(schema),
     // Apollo's default cache-control plugin wraps every field resolver; we send no cache hints
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
     introspection: services.config.graphiql,

@@ -123,7 +123,7 @@ function filterConditions(
 /** Names the ordering inside each cursor, so a cursor cannot be replayed under another one. */
 function orderingSignature(orderBy: VenueOrder[] | undefined): string {
   return (
-    (orderBy ?? []).map((o) => `${o.field}:${o.direction}`).join(',') ||
+    (orderBy ?? []).map((o) => `${o.field}:${o.direction ?? OrderDirection.ASC}`).join(',') ||
     `${VenueOrderField.NAME}:ASC`
   );
 }

@@ -87,8 +87,10 @@ export class VenueOrder {
   @Field(() => VenueOrderField)
   field!: VenueOrderField;
 
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
-  direction!: OrderDirection;
+  // nullable with a default: graphql-jit does not fill input defaults in variables, so the
+  // code reads a missing direction as ASC too
+  @Field(() => OrderDirection, { nullable: true, defaultValue: OrderDirection.ASC })
+  direction?: OrderDirection;
 }
 
 @InputType()
