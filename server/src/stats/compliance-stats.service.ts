@@ -26,6 +26,15 @@ function statsSql(level: UnitLevel): string {
         and v.registered_at < $3
         and (v.closed_at is null or v.closed_at >= $2)
     ),
+    -- rollup rows of the unit's venues only: a ward reads its own venues' rows, not the city's
+    today as (
+      select d.venue_id, d.scans from venue_day_scans d join registered r on r.id = d.venue_id
+      where d.day = $4::date
+    ),
+    recent as (
+      select distinct d.venue_id from venue_day_scans d join registered r on r.id = d.venue_id
+      where d.day between $5::date and $4::date
+    ),
     venue_figures as (
       select r.unit_code,
         count(*)::int as registered,
@@ -34,10 +43,8 @@ function statsSql(level: UnitLevel): string {
         count(*) filter (where r.first_scan_at < $6 and recent.venue_id is null)::int as dormant,
         coalesce(sum(today.scans), 0)::int as scans
       from registered r
-      left join venue_day_scans today on today.venue_id = r.id and today.day = $4::date
-      left join (
-        select distinct venue_id from venue_day_scans where day between $5::date and $4::date
-      ) recent on recent.venue_id = r.id
+      left join today on today.venue_id = r.id
+      left join recent on recent.venue_id = r.id
       group by r.unit_code
     ),
     people as (
