@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { foldForSearch } from '@quetma/shared';
 import { Client } from 'pg';
 import { graphql, graphqlData, resetData, testEnv, type GraphQLResponse } from '../../test/harness';
 import { addScans, closeVenue, registerVenue } from '../../test/factories';
@@ -50,15 +51,8 @@ function expectBadInput(result: GraphQLResponse, field: string, ...messageParts:
   expect(result.data?.venues ?? result.data?.venue ?? null).to.equal(null);
 }
 
-/** The test's own folding (NFD, no marks, đ → d, lower case), for the expected NAME order. */
-const fold = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+/** The stored sort key of a name (folding itself is tested in shared/src/search-text.test.ts). */
+const fold = foldForSearch;
 
 /** Byte order, as PostgreSQL's "C" collation and uuid comparison sort ASCII text. */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
