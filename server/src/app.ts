@@ -6,6 +6,8 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { accessControlPlugin } from './auth/access-plugin';
+import { authenticate } from './auth/authenticate';
 import { createContext, type AppServices, type GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { jitGateway } from './graphql/jit-gateway';
@@ -31,15 +33,30 @@ export async function createApp(services: AppServices, log: Logger = console.err
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(schema),
     // Apollo's default cache-control plugin wraps every field resolver; we send no cache hints
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
-    introspection: services.config.graphiql,
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      accessControlPlugin(),
+    ],
+    introspection: services.config.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the process's signals and closes the server, Apollo and the database in order
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, log),
   });
   await apollo.start();
-  const handleGraphql = graphqlHandler(apollo, async () => createContext(services));
+  const handleGraphql = graphqlHandler(apollo, async (req) =>
+    createContext(
+      services,
+      await authenticate(
+        services.orm,
+        services.config.jwtSecret,
+        req.headers.authorization,
+        services.now(),
+      ),
+      req.socket.remoteAddress,
+    ),
+  );
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

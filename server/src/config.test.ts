@@ -35,6 +35,7 @@ describe('configuration', () => {
     const message = problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/quetma' });
     expect(message).to.include('PERSON_HASH_KEY is required in production mode');
     expect(message).to.include('PERSON_ENCRYPTION_KEY is required in production mode');
+    expect(message).to.include('JWT_SECRET is required in production mode');
   });
 
   it('turns demo data and the IDE off in production mode', () => {
@@ -43,6 +44,7 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://db/quetma',
       PERSON_HASH_KEY: 'x'.repeat(40),
       PERSON_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      JWT_SECRET: 'y'.repeat(40),
     });
     expect(config.demoData).to.equal(false);
     expect(config.graphiql).to.equal(false);

@@ -25,6 +25,16 @@ export interface Config {
   personEncryptionKey: Buffer;
   /** Key id written into newly issued venue codes. */
   codeKeyId: string;
+  /** Signs access tokens (HS256). */
+  jwtSecret: Buffer;
+  accessTokenSeconds: number;
+  refreshTokenSeconds: number;
+  /** Requests a minute per API key, user or address on /graphql; 429 past it. */
+  rateLimitPerMinute: number;
+  /** Login attempts a minute per address. */
+  loginRateLimitPerMinute: number;
+  /** Allow introspection queries (the IDE needs them). */
+  introspection: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -34,6 +44,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Development-only secrets: production mode refuses them (see `secret`). */
 const DEV_PERSON_HASH_KEY = 'quetma-development-person-hash-key-not-for-production';
 const DEV_PERSON_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEV_JWT_SECRET = 'quetma-development-jwt-secret-not-for-production';
 
 type Env = Record<string, string | undefined>;
 
@@ -57,10 +68,14 @@ export function loadConfig(env: Env = process.env): Config {
   );
   const production = mode === 'production';
   const secret = (name: string, parse: (raw: string) => Buffer, devValue: Buffer): Buffer => {
-    if (!env[name] && production) {
-      problems.push(`${name} is required in production mode`);
+    const value = read(name, parse, devValue);
+    if (production && !env[name]) problems.push(`${name} is required in production mode`);
+    else if (production && value.equals(devValue)) {
+      problems.push(
+        `${name} is the development default, which production mode refuses: set a secret of your own`,
+      );
     }
-    return read(name, parse, devValue);
+    return value;
   };
 
   const config: Config = {
@@ -79,7 +94,27 @@ export function loadConfig(env: Env = process.env): Config {
       Buffer.from(DEV_PERSON_ENCRYPTION_KEY, 'base64'),
     ),
     codeKeyId: read('CODE_KEY_ID', parseKeyId, 'k1'),
+    jwtSecret: secret('JWT_SECRET', parseSecret, Buffer.from(DEV_JWT_SECRET)),
+    accessTokenSeconds: read('ACCESS_TOKEN_TTL_SECONDS', (raw) => parseWhole(raw, 60, 86_400), 900),
+    refreshTokenSeconds: read(
+      'REFRESH_TOKEN_TTL_SECONDS',
+      (raw) => parseWhole(raw, 300, 90 * 86_400),
+      30 * 86_400,
+    ),
+    rateLimitPerMinute: read('RATE_LIMIT_PER_MINUTE', (raw) => parseWhole(raw, 1, 1_000_000), 600),
+    loginRateLimitPerMinute: read(
+      'LOGIN_RATE_LIMIT_PER_MINUTE',
+      (raw) => parseWhole(raw, 1, 10_000),
+      20,
+    ),
+    introspection: false,
   };
+  config.introspection = read('INTROSPECTION', parseBoolean, config.graphiql);
+  if (production && config.demoData) {
+    problems.push(
+      'DEMO_DATA cannot be true in production mode: demo accounts have a published password',
+    );
+  }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -99,6 +134,14 @@ function parsePort(raw: string): number {
     throw new Error('must be a whole number from 1 to 65535');
   }
   return port;
+}
+
+function parseWhole(raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`must be a whole number from ${min} to ${max}`);
+  }
+  return value;
 }
 
 function parseBoolean(raw: string): boolean {

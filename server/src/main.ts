@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { seedDemoData } from './db/seeders/demo.seeder';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoAccounts } from './db/seeders/demo-accounts.seeder';
 import { seedHanoiUnits } from './db/seeders/units.seeder';
 
 /** Reads config, opens the database, starts HTTP; nothing else. */
@@ -25,7 +26,9 @@ async function main() {
     if (!stopping) log(`unit reload failed: ${e.message}`);
   });
 
+  let demoKeys: { name: string; key: string }[] = [];
   if (config.demoData) {
+    demoKeys = await seedDemoAccounts(db.orm, areas, new Date());
     const seeded = await seedDemoData(db.orm, areas, { ...config, now: new Date() });
     if (seeded)
       log(`seeded demo data: ${seeded.venues} venues, ${seeded.scans} scans over the last 28 days`);
@@ -42,7 +45,14 @@ quetma is running (${config.mode} mode)
   GraphQL API   ${base}/graphql
   ${config.graphiql ? `GraphQL IDE   ${base}/graphiql` : 'GraphQL IDE   off (GRAPHIQL=false)'}
   Health        ${base}/health
-Press Ctrl+C to stop.`);
+${
+  demoKeys.length
+    ? `Demo accounts (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => u.email).join(', ')}
+Demo API keys (send as Authorization: Bearer <key>):
+${demoKeys.map((k) => `  ${k.name.padEnd(17)} ${k.key}`).join('\n')}
+`
+    : ''
+}Press Ctrl+C to stop.`);
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -9,6 +9,9 @@ import { ormOptions } from '../src/db/mikro-orm.config';
 import { seedHanoiUnits } from '../src/db/seeders/units.seeder';
 import { forgetScanPartitions } from '../src/scans/scan-store';
 import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
+import { createApiKey } from '../src/auth/api-key.service';
+import { signAccessToken } from '../src/auth/tokens';
+import { createUser } from '../src/auth/user.service';
 
 /**
  * The test environment: a database of its own on real PostgreSQL (DATABASE_URL's server when
@@ -23,7 +26,22 @@ export interface TestEnv {
   baseUrl: string;
   databaseUrl: string;
   clock: TestClock;
+  /** Bearer tokens of one caller of each kind (see CALLERS). */
+  tokens: Record<CallerName, string>;
 }
+
+/** The callers tests act as: one of each role, inside and outside Ba Đình (001) and Phúc Xá (00001). */
+export const CALLERS = {
+  admin: { role: 'CITY_ADMIN', unitCode: undefined },
+  baDinh: { role: 'DISTRICT_OFFICER', unitCode: '001' },
+  hoanKiem: { role: 'DISTRICT_OFFICER', unitCode: '002' },
+  phucXa: { role: 'WARD_OFFICER', unitCode: '00001' },
+  tracer: { role: 'TRACER', unitCode: undefined },
+  integrator: { role: 'INTEGRATOR', unitCode: undefined },
+  scanSource: { role: 'SCAN_SOURCE', unitCode: undefined },
+} as const;
+export type CallerName = keyof typeof CALLERS;
+export const TEST_PASSWORD = 'correct horse battery staple';
 
 /** The app's clock; tests pin it to make "today" a known day. */
 export class TestClock {
@@ -66,10 +84,64 @@ export async function startTestEnv(): Promise<void> {
   await migrate(orm);
   await seedHanoiUnits(orm);
   const areas = await AreaDirectory.load(orm);
+  const tokens = await makeCallers(orm, areas, config);
   const clock = new TestClock();
   const app = await createApp({ orm, areas, config, now: clock.now }, () => undefined);
   const port = await app.listen(0, '127.0.0.1');
-  env = { config, orm, areas, app, baseUrl: `http://127.0.0.1:${port}`, databaseUrl, clock };
+  env = {
+    config,
+    orm,
+    areas,
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    clock,
+    tokens,
+  };
+}
+
+/** A user per person role (password TEST_PASSWORD) with a real access token, and a real key per machine role. */
+async function makeCallers(
+  orm: MikroORM,
+  areas: AreaDirectory,
+  config: Config,
+): Promise<Record<CallerName, string>> {
+  const now = new Date();
+  const tokens = {} as Record<CallerName, string>;
+  let adminId = '';
+  for (const [name, caller] of Object.entries(CALLERS) as [
+    CallerName,
+    (typeof CALLERS)[CallerName],
+  ][]) {
+    if (caller.role === 'INTEGRATOR' || caller.role === 'SCAN_SOURCE') continue;
+    const user = await createUser(
+      orm,
+      areas,
+      {
+        email: `${name.toLowerCase()}@test.quetma.vn`,
+        name,
+        role: caller.role,
+        unitCode: caller.unitCode,
+        password: TEST_PASSWORD,
+      },
+      now,
+    );
+    if (caller.role === 'CITY_ADMIN') adminId = user.id;
+    // long-lived so that a pinned test clock far in the past or future still accepts them
+    tokens[name] = await signAccessToken(
+      config.jwtSecret,
+      { userId: user.id, email: user.email, role: user.role, unitCode: user.unitCode },
+      new Date('2000-01-01T00:00:00Z'),
+      60 * 365 * 86_400,
+    );
+  }
+  tokens.integrator = (
+    await createApiKey(orm, { name: 'test integrator', role: 'INTEGRATOR' }, adminId, now)
+  ).secret;
+  tokens.scanSource = (
+    await createApiKey(orm, { name: 'test scan source', role: 'SCAN_SOURCE' }, adminId, now)
+  ).secret;
+  return tokens;
 }
 
 export async function stopTestEnv(): Promise<void> {
@@ -98,14 +170,20 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
 }
 
-/** A real HTTP POST to /graphql, as a client would send it. */
+/** A real HTTP POST to /graphql, as a client would send it; as the city admin unless told. */
 export async function graphql<T = Record<string, any>>(
   query: string,
   variables?: Record<string, unknown>,
+  as: CallerName | 'anonymous' | { token: string } = 'admin',
 ): Promise<GraphQLResponse<T>> {
+  const token =
+    as === 'anonymous' ? undefined : typeof as === 'string' ? testEnv().tokens[as] : as.token;
   const response = await fetch(`${testEnv().baseUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as object) };
@@ -115,8 +193,9 @@ export async function graphql<T = Record<string, any>>(
 export async function graphqlData<T = Record<string, any>>(
   query: string,
   variables?: Record<string, unknown>,
+  as: CallerName | 'anonymous' | { token: string } = 'admin',
 ): Promise<T> {
-  const result = await graphql<T>(query, variables);
+  const result = await graphql<T>(query, variables, as);
   if (result.errors?.length || !result.data) {
     throw new Error(`GraphQL request failed: ${JSON.stringify(result.errors)}`);
   }

@@ -103,6 +103,14 @@ export class AreaDirectory {
     return unit.parentCode === null ? undefined : this.byCode.get(unit.parentCode);
   }
 
+  /** True when `code` is `ancestorCode` or lies below it. */
+  isWithin(code: string, ancestorCode: string): boolean {
+    for (let unit = this.byCode.get(code); unit; unit = this.parent(unit)) {
+      if (unit.code === ancestorCode) return true;
+    }
+    return false;
+  }
+
   /** Ward → its district and city; throws when the table is inconsistent (a bug, not input). */
   lineage(wardCode: string): { ward: AreaUnit; district: AreaUnit; city: AreaUnit } {
     const ward = this.byCode.get(wardCode);

@@ -5,6 +5,7 @@ import { badInput } from '../graphql/errors';
 import { DateScalar } from '../graphql/scalars';
 import { ComplianceStats } from '../stats/compliance-stats.type';
 import { checkStatsDay } from '../stats/stats-day';
+import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaUnit } from './area-directory';
 import { AdministrativeUnit, City, District, Ward } from './administrative-unit.type';
 
@@ -73,6 +74,12 @@ function unitStatsResolver(type: ClassType) {
       @Ctx() ctx: GraphQLContext,
     ): Promise<ComplianceStats> {
       checkStatsDay(date, ctx.now(), 'date');
+      requireUnitWithinScope(
+        ctx.areas,
+        ctx.identity.scope,
+        unit.code,
+        `The figures of ${unit.name}`,
+      );
       return ctx.loaders.complianceStats.load({ level: unit.level, code: unit.code, day: date });
     }
   }

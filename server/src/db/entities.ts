@@ -1,4 +1,9 @@
 import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
+import { AuditLogEntity } from '../audit/audit-log.entity';
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { LoginThrottleEntity } from '../auth/login-throttle.entity';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { UserEntity } from '../auth/user.entity';
 import { VenueCodeEntity } from '../codes/venue-code.entity';
 import { ScanEntity } from '../scans/scan.entity';
 import { UnitDayPersonEntity } from '../scans/unit-day-person.entity';
@@ -15,4 +20,9 @@ export const ENTITIES = [
   VenueActivityEntity,
   VenueDayScansEntity,
   UnitDayPersonEntity,
+  UserEntity,
+  RefreshTokenEntity,
+  ApiKeyEntity,
+  LoginThrottleEntity,
+  AuditLogEntity,
 ];

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AreaDirectory } from '../areas/area-directory';
+import type { Identity } from '../auth/identity';
 import { currentCodeLoader } from '../codes/venue-code.loaders';
 import type { Config } from '../config';
 import { complianceStatsLoader } from '../stats/stats.loaders';
@@ -14,8 +15,11 @@ export interface AppServices {
   now: () => Date;
 }
 
-/** What each resolver gets: a fresh entity manager and fresh loaders per request. */
+/** What each resolver gets: who is asking, a fresh entity manager and fresh loaders per request. */
 export interface GraphQLContext extends AppServices {
+  identity: Identity;
+  /** The caller's network address, for rate limits and the audit log. */
+  address: string | undefined;
   em: EntityManager;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -28,6 +32,16 @@ function createLoaders(orm: MikroORM) {
   };
 }
 
-export function createContext(services: AppServices): GraphQLContext {
-  return { ...services, em: services.orm.em.fork(), loaders: createLoaders(services.orm) };
+export function createContext(
+  services: AppServices,
+  identity: Identity,
+  address: string | undefined,
+): GraphQLContext {
+  return {
+    ...services,
+    identity,
+    address,
+    em: services.orm.em.fork(),
+    loaders: createLoaders(services.orm),
+  };
 }

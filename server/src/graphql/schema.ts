@@ -10,6 +10,7 @@ import {
   WardResolver,
   WardStatsResolver,
 } from '../areas/area.resolver';
+import { AuthResolver } from '../auth/auth.resolver';
 import { StatsResolver } from '../stats/stats.resolver';
 import { VenueConnectionResolver, VenueResolver } from '../venues/venue.resolver';
 
@@ -27,6 +28,7 @@ export function buildQuetmaSchema(): Promise<GraphQLSchema> {
       StatsResolver,
       VenueResolver,
       VenueConnectionResolver,
+      AuthResolver,
     ],
     // type-graphql 2 skips class-validator unless asked
     validate: { forbidUnknownValues: false },

@@ -11,7 +11,7 @@ const MAX_BODY_BYTES = 1_000_000;
  */
 export function graphqlHandler<TContext extends object>(
   apollo: ApolloServer<TContext>,
-  context: () => Promise<TContext>,
+  context: (req: IncomingMessage) => Promise<TContext>,
 ) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     let body: unknown;
@@ -45,7 +45,7 @@ export function graphqlHandler<TContext extends object>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context,
+      context: () => context(req),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } from '@quetma/shared';
 
 /**
@@ -8,6 +8,8 @@ import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } fr
  * hash to match a person's scans and an encrypted copy only tracing decrypts.
  */
 @Entity({ tableName: 'scan' })
+@Index({ name: 'scan_venue_id_scanned_at_index', properties: ['venueId', 'scannedAt'] })
+@Index({ name: 'scan_person_hash_scanned_at_index', properties: ['personHash', 'scannedAt'] })
 export class ScanEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

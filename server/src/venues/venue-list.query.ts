@@ -1,6 +1,9 @@
 import { addDays, foldForSearch, localDayOf, localDayStart, unitLevelOfCode } from '@quetma/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../db/sql';
+import { forbidden } from '../auth/access-plugin';
+import { unitOverlapsScope } from '../auth/area-scope';
+import type { AreaScope } from '../auth/identity';
 import type { AreaDirectory } from '../areas/area-directory';
 import { badInput } from '../graphql/errors';
 import { encodeCursor, type PageRequest } from '../graphql/connection';
@@ -45,13 +48,16 @@ export async function listVenues(
   orderBy: VenueOrder[] | undefined,
   page: PageRequest,
   now: Date,
+  scope: AreaScope | undefined,
 ): Promise<VenuePage> {
   const values: unknown[] = [];
   const param = (value: unknown, cast = '') => {
     values.push(value);
     return `$${values.length}${cast}`;
   };
-  const conditions = filterConditions(areas, filter ?? {}, now, param);
+  const conditions = filterConditions(areas, filter ?? {}, now, param, scope);
+  // an officer's list is their district's or ward's, whatever the filter says
+  if (scope) conditions.push(`${UNIT_COLUMN[scope.level]} = ${param(scope.code)}`);
   const countValues = [...values];
   const countSql = `select count(*)::int as n from ${VENUE_FROM} ${where(conditions)}`;
 
@@ -91,6 +97,7 @@ function filterConditions(
   filter: VenueFilter,
   now: Date,
   param: (value: unknown, cast?: string) => string,
+  scope: AreaScope | undefined,
 ): string[] {
   const conditions: string[] = [];
   if (filter.unitCode) {
@@ -99,6 +106,9 @@ function filterConditions(
       throw badInput('unitCode', `no city, district or ward has the code ${filter.unitCode}`);
     }
     conditions.push(`${UNIT_COLUMN[level]} = ${param(filter.unitCode)}`);
+    if (!unitOverlapsScope(areas, scope, filter.unitCode)) {
+      throw forbidden(`unitCode ${filter.unitCode} is outside your area.`);
+    }
   }
   if (filter.category) conditions.push(`v.category = ${param(filter.category)}`);
   if (filter.status) conditions.push(`v.status = ${param(filter.status)}`);

@@ -24,6 +24,15 @@ import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
 @Entity({ tableName: 'venue' })
 @Index({ properties: ['districtCode'] })
 @Index({ properties: ['cityCode'] })
+@Index({
+  name: 'venue_search_text_trgm_index',
+  expression:
+    'create index "venue_search_text_trgm_index" on "venue" using gin ("search_text" gin_trgm_ops)',
+})
+@Index({
+  name: 'venue_name_sort_id_index',
+  expression: 'create index "venue_name_sort_id_index" on "venue" ("name_sort" collate "C", "id")',
+})
 export class VenueEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

@@ -6,16 +6,11 @@ import type { AreaUnit } from '../areas/area-directory';
 import { VenueCode } from '../codes/venue-code.type';
 import { readPageArgs } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
-import { badInput } from '../graphql/errors';
+import { requireUuid } from '../graphql/ids';
+import { requireUnitWithinScope } from '../auth/area-scope';
 import { RegisterVenueInput, UpdateVenueInput, VenueFilter, VenueOrder } from './venue.input';
 import { listVenues } from './venue-list.query';
-import {
-  closeVenue,
-  isVenueId,
-  registerVenue,
-  updateVenue,
-  type VenueRules,
-} from './venue.service';
+import { closeVenue, registerVenue, updateVenue, type VenueRules } from './venue.service';
 import { ScanStatusEnum, Venue, VenueConnection, type VenueRow } from './venue.type';
 
 @Resolver(() => Venue)
@@ -37,7 +32,15 @@ export class VenueResolver {
     offset?: number,
   ): Promise<VenueConnection> {
     const page = readPageArgs(first, after, offset);
-    const result = await listVenues(ctx.orm, ctx.areas, filter, orderBy, page, ctx.now());
+    const result = await listVenues(
+      ctx.orm,
+      ctx.areas,
+      filter,
+      orderBy,
+      page,
+      ctx.now(),
+      ctx.identity.scope,
+    );
     return {
       nodes: result.rows,
       edges: result.rows.map((node, i) => ({ node, cursor: result.cursors[i] })),
@@ -52,9 +55,14 @@ export class VenueResolver {
   }
 
   @Query(() => Venue, { nullable: true })
-  venue(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<VenueRow | null> {
-    if (!isVenueId(id)) throw badInput('id', `is not a venue id (a UUID): ${JSON.stringify(id)}`);
-    return ctx.loaders.venueById.load(id.toLowerCase());
+  async venue(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<VenueRow | null> {
+    const venue = await ctx.loaders.venueById.load(requireUuid(id, 'id', 'a venue'));
+    if (venue)
+      requireUnitWithinScope(ctx.areas, ctx.identity.scope, venue.wardCode, `Venue ${venue.id}`);
+    return venue;
   }
 
   @Mutation(() => Venue, { description: 'Registers a venue and issues its first code version.' })
@@ -130,5 +138,11 @@ export class VenueConnectionResolver {
 }
 
 function rules(ctx: GraphQLContext): VenueRules {
-  return { em: ctx.em, areas: ctx.areas, now: ctx.now(), codeKeyId: ctx.config.codeKeyId };
+  return {
+    em: ctx.em,
+    areas: ctx.areas,
+    now: ctx.now(),
+    codeKeyId: ctx.config.codeKeyId,
+    scope: ctx.identity.scope,
+  };
 }

@@ -5,6 +5,9 @@ import type { AreaDirectory } from '../areas/area-directory';
 import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
 import { issueFirstCode } from '../codes/venue-code.service';
 import { badInput, conflict, notFound } from '../graphql/errors';
+import { requireUuid } from '../graphql/ids';
+import { requireUnitWithinScope } from '../auth/area-scope';
+import type { AreaScope } from '../auth/identity';
 import { VenueEntity } from './venue.entity';
 import type { RegisterVenueInput, UpdateVenueInput } from './venue.input';
 
@@ -14,20 +17,17 @@ export interface VenueRules {
   areas: AreaDirectory;
   now: Date;
   codeKeyId: string;
+  /** An officer's district or ward: venues elsewhere are refused. */
+  scope: AreaScope | undefined;
 }
 
 /** Venue QR registration began in 2020; an earlier date is a typo (and year 0 breaks storage). */
 const EARLIEST_REGISTRATION = new Date('2020-01-01T00:00:00+07:00');
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isVenueId(id: string): boolean {
-  return UUID.test(id);
-}
-
 export async function registerVenue(rules: VenueRules, input: RegisterVenueInput): Promise<string> {
   const { em, now } = rules;
   const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
+  requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, `Ward ${ward.ward.code}`);
   const registeredAt = input.registeredAt ?? now;
   if (registeredAt.getTime() > now.getTime()) {
     throw badInput('registeredAt', 'cannot be in the future');
@@ -67,7 +67,7 @@ export async function updateVenue(
   input: UpdateVenueInput,
 ): Promise<string> {
   const { em } = rules;
-  const venue = await findVenue(em, id);
+  const venue = await findVenue(rules, id);
   if (venue.status === 'CLOSED') {
     throw conflict(`Venue ${id} is closed and can no longer be changed.`, 'id');
   }
@@ -90,6 +90,7 @@ export async function updateVenue(
   if (input.status) venue.status = input.status;
   if (input.wardCode) {
     const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
+    requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, `Ward ${ward.ward.code}`);
     venue.ward = em.getReference(AdministrativeUnitEntity, ward.ward.code, { wrapped: true });
     venue.districtCode = ward.district.code;
     venue.cityCode = ward.city.code;
@@ -107,7 +108,7 @@ export async function closeVenue(
   reason: string | undefined,
 ): Promise<string> {
   const { em, now } = rules;
-  const venue = await findVenue(em, id);
+  const venue = await findVenue(rules, id);
   if (venue.status === 'CLOSED') {
     throw badInput('id', `venue ${id} is already closed (since ${venue.closedAt?.toISOString()})`);
   }
@@ -129,10 +130,10 @@ export async function closeVenue(
   return venue.id;
 }
 
-async function findVenue(em: EntityManager, id: string): Promise<VenueEntity> {
-  if (!isVenueId(id)) throw badInput('id', `is not a venue id (a UUID): ${JSON.stringify(id)}`);
-  const venue = await em.findOne(VenueEntity, { id });
+async function findVenue(rules: VenueRules, id: string): Promise<VenueEntity> {
+  const venue = await rules.em.findOne(VenueEntity, { id: requireUuid(id, 'id', 'a venue') });
   if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
+  requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, `Venue ${venue.id}`);
   return venue;
 }
 

@@ -1,0 +1,121 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../graphql/context';
+import { requireUuid } from '../graphql/ids';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-key.service';
+import {
+  ApiKey,
+  Caller,
+  CallerKind,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  CreateUserInput,
+  Session,
+  User,
+} from './auth.types';
+import { login, logout, refreshSession, type Session as SessionRow } from './session.service';
+import { createUser, disableUser, findUser, listUsers, type UserRow } from './user.service';
+
+/** Dates from the ORM's pool come back as text. */
+function withDates<T extends object>(row: T, ...fields: (keyof T)[]): T {
+  for (const field of fields) {
+    const value = row[field];
+    if (value !== null && value !== undefined)
+      (row as Record<keyof T, unknown>)[field] = new Date(value as string);
+  }
+  return row;
+}
+const user = (row: UserRow) => withDates(row, 'createdAt', 'disabledAt');
+const apiKey = <T extends object>(row: T) =>
+  withDates(row, ...(['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt'] as (keyof T)[]));
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => Session, {
+    description: 'Logs a person in. Repeated failures are slowed, then locked out.',
+  })
+  async login(
+    @Arg('email', () => String) email: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Session> {
+    return this.withUser(
+      ctx,
+      await login(ctx.orm, ctx.config, email, password, ctx.address, ctx.now()),
+    );
+  }
+
+  @Mutation(() => Session, {
+    description: 'A new session for a refresh token, which then stops working.',
+  })
+  async refreshSession(
+    @Arg('refreshToken', () => String) refreshToken: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Session> {
+    return this.withUser(ctx, await refreshSession(ctx.orm, ctx.config, refreshToken, ctx.now()));
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Ends the session of this refresh token; true if it was open.',
+  })
+  logout(
+    @Arg('refreshToken', () => String) refreshToken: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<boolean> {
+    return logout(ctx.orm, refreshToken, ctx.now());
+  }
+
+  @Query(() => Caller, { description: 'Who the server takes you for.' })
+  me(@Ctx() ctx: GraphQLContext): Caller {
+    const identity = ctx.identity;
+    return {
+      kind: identity.kind === 'API_KEY' ? CallerKind.API_KEY : CallerKind.USER,
+      id: identity.id!,
+      label: identity.label!,
+      role: identity.role!,
+      unitCode: identity.scope?.code ?? null,
+    };
+  }
+
+  @Query(() => [User])
+  async users(@Ctx() ctx: GraphQLContext): Promise<User[]> {
+    return (await listUsers(ctx.orm)).map(user);
+  }
+
+  @Mutation(() => User, { description: 'Creates an account for a person (machines get API keys).' })
+  async createUser(
+    @Arg('input', () => CreateUserInput) input: CreateUserInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return user(await createUser(ctx.orm, ctx.areas, input, ctx.now()));
+  }
+
+  @Mutation(() => User, { description: 'Disables an account and ends its sessions.' })
+  async disableUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<User> {
+    return user(await disableUser(ctx.orm, requireUuid(id, 'id', 'a user'), ctx.now()));
+  }
+
+  @Query(() => [ApiKey])
+  async apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
+    return (await listApiKeys(ctx.orm)).map(apiKey);
+  }
+
+  @Mutation(() => CreatedApiKey, {
+    description: 'Creates an API key; its secret is shown only in this answer.',
+  })
+  async createApiKey(
+    @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreatedApiKey> {
+    const created = await createApiKey(ctx.orm, input, ctx.identity.id!, ctx.now());
+    return { apiKey: apiKey(created.key), secret: created.secret };
+  }
+
+  @Mutation(() => ApiKey, { description: 'Revokes an API key at once.' })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
+    return apiKey(await revokeApiKey(ctx.orm, requireUuid(id, 'id', 'an API key'), ctx.now()));
+  }
+
+  private async withUser(ctx: GraphQLContext, session: SessionRow): Promise<Session> {
+    return { ...session, user: user((await findUser(ctx.orm, session.userId))!) };
+  }
+}
