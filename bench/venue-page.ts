@@ -24,6 +24,9 @@ import {
 import { startEmbeddedPostgres } from '../server/src/db/embedded-postgres';
 import { ormOptions } from '../server/src/db/mikro-orm.config';
 import { seedHanoiUnits } from '../server/src/db/seeders/units.seeder';
+import { AreaDirectory } from '../server/src/areas/area-directory';
+import { createApiKey } from '../server/src/auth/api-key.service';
+import { createUser } from '../server/src/auth/user.service';
 
 const VENUES = Number(process.env.BENCH_VENUES ?? 200_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -108,6 +111,25 @@ async function main() {
     cross join n
     join wards w on w.i = g % n.total`);
   await orm.em.getConnection().execute('analyze');
+  // integrators are who read venue lists at volume: the benchmark calls as one
+  const areas = await AreaDirectory.load(orm);
+  const admin = await createUser(
+    orm,
+    areas,
+    {
+      email: 'bench@quetma.vn',
+      name: 'Bench',
+      role: 'CITY_ADMIN',
+      password: 'bench-password-0123',
+    },
+    new Date(),
+  );
+  const { secret: apiKey } = await createApiKey(
+    orm,
+    { name: 'bench', role: 'INTEGRATOR' },
+    admin.id,
+    new Date(),
+  );
   await orm.close(true);
 
   const port = 4900;
@@ -121,6 +143,9 @@ async function main() {
       DEMO_DATA: 'false',
       PERSON_HASH_KEY: 'bench-only-person-hash-key-0123456789abcdef',
       PERSON_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+      JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdefghij',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -136,7 +161,7 @@ async function main() {
     const graphqlPage = async () => {
       const response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
         body: JSON.stringify({ query: PAGE_QUERY, variables: { offset: randomOffset() } }),
       });
       const body = (await response.json()) as { data?: { venues: { nodes: unknown[] } } };

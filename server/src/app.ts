@@ -6,8 +6,13 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { auditPlugin } from './audit/audit.plugin';
 import { accessControlPlugin } from './auth/access-plugin';
 import { authenticate } from './auth/authenticate';
+import { RequestLimits } from './http/request-limits';
+import { DEMO_KEYS } from './db/seeders/demo-accounts.seeder';
+import { RateLimiter } from './protection/rate-limiter';
+import { aliasLimitRule, complexityPlugin, depthLimitRule } from './protection/query-shape';
 import { createContext, type AppServices, type GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { jitGateway } from './graphql/jit-gateway';
@@ -25,6 +30,25 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Limits on the shape of a request; README "Protection of the API" explains the numbers. */
+export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 30, maxComplexity: 25_000 };
+
+function tooManyRequests(
+  res: http.ServerResponse,
+  retryAfterSeconds: number,
+  per: 'caller' | 'address',
+): void {
+  res.setHeader('retry-after', String(retryAfterSeconds));
+  sendJson(res, 429, {
+    errors: [
+      {
+        message: `Too many requests from this ${per === 'caller' ? 'API key or user' : 'network address'}: try again in ${retryAfterSeconds} s.`,
+        extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds },
+      },
+    ],
+  });
+}
+
 export type Logger = (message: string, error?: unknown) => void;
 
 /** The HTTP server and GraphQL schema over the given services; main.ts and the tests use it. */
@@ -37,14 +61,27 @@ export async function createApp(services: AppServices, log: Logger = console.err
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       accessControlPlugin(),
+      auditPlugin(log),
+      complexityPlugin(QUERY_LIMITS.maxComplexity),
     ],
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the process's signals and closes the server, Apollo and the database in order
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, log),
+    validationRules: [
+      depthLimitRule(QUERY_LIMITS.maxDepth),
+      aliasLimitRule(QUERY_LIMITS.maxAliases),
+    ],
   });
   await apollo.start();
+  const loginLimiter = new RateLimiter(services.config.loginRateLimitPerMinute);
+  const requestLimits = new RequestLimits(services.config);
+  // with demo data, the IDE starts out as the demo integrator, so its example queries answer
+  const demoIntegrator = DEMO_KEYS.find((k) => k.role === 'INTEGRATOR')!;
+  const ideHeaders = services.config.demoData
+    ? { Authorization: `Bearer ${demoIntegrator.key}` }
+    : undefined;
   const handleGraphql = graphqlHandler(apollo, async (req) =>
     createContext(
       services,
@@ -55,6 +92,7 @@ export async function createApp(services: AppServices, log: Logger = console.err
         services.now(),
       ),
       req.socket.remoteAddress,
+      loginLimiter,
     ),
   );
 
@@ -73,7 +111,11 @@ export async function createApp(services: AppServices, log: Logger = console.err
     url: URL,
   ): Promise<void> {
     const path = url.pathname;
-    if (path === '/graphql') return handleGraphql(req, res, url);
+    if (path === '/graphql') {
+      const decision = requestLimits.check(req);
+      if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
+      return handleGraphql(req, res, url);
+    }
     if (path === '/health' && req.method === 'GET') {
       const up = await databaseAnswers(services.orm);
       return sendJson(res, up ? 200 : 503, {
@@ -83,7 +125,7 @@ export async function createApp(services: AppServices, log: Logger = console.err
     }
     if (services.config.graphiql && req.method === 'GET') {
       if (path === '/' || path === '/graphiql')
-        return sendBody(res, 200, 'text/html; charset=utf-8', graphiqlPage('/graphql'));
+        return sendBody(res, 200, 'text/html; charset=utf-8', graphiqlPage('/graphql', ideHeaders));
       if (path.startsWith('/graphiql/assets/')) {
         const asset = readGraphiqlAsset(path.slice('/graphiql/assets/'.length));
         if (asset) {

@@ -29,8 +29,10 @@ export interface Config {
   jwtSecret: Buffer;
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
-  /** Requests a minute per API key, user or address on /graphql; 429 past it. */
+  /** Requests a minute per API key or user on /graphql; 429 past it. */
   rateLimitPerMinute: number;
+  /** Requests a minute per network address on /graphql (an office's users share one). */
+  rateLimitPerAddressPerMinute: number;
   /** Login attempts a minute per address. */
   loginRateLimitPerMinute: number;
   /** Allow introspection queries (the IDE needs them). */
@@ -102,6 +104,11 @@ export function loadConfig(env: Env = process.env): Config {
       30 * 86_400,
     ),
     rateLimitPerMinute: read('RATE_LIMIT_PER_MINUTE', (raw) => parseWhole(raw, 1, 1_000_000), 600),
+    rateLimitPerAddressPerMinute: read(
+      'RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+      (raw) => parseWhole(raw, 1, 1_000_000),
+      1_200,
+    ),
     loginRateLimitPerMinute: read(
       'LOGIN_RATE_LIMIT_PER_MINUTE',
       (raw) => parseWhole(raw, 1, 10_000),

@@ -65,7 +65,15 @@ export function testEnv(): TestEnv {
 }
 
 export async function startTestEnv(): Promise<void> {
-  const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test' }), graphiql: true };
+  // limits high enough for a whole suite from one address; protection.test.ts makes its own app
+  const config = {
+    ...loadConfig({ ...process.env, NODE_ENV: 'test' }),
+    graphiql: true,
+    introspection: true,
+    rateLimitPerMinute: 1_000_000,
+    rateLimitPerAddressPerMinute: 1_000_000,
+    loginRateLimitPerMinute: 1_000_000,
+  };
   let serverUrl = config.databaseUrl;
   if (!serverUrl) {
     embedded = await startEmbeddedPostgres({

@@ -10,7 +10,7 @@ registerEnumType(UnitLevelEnum, {
   description: 'Level in the hierarchy: city (province level), district, ward.',
 });
 
-const TYPE_NAME_BY_LEVEL: Record<UnitLevel, string> = {
+export const TYPE_NAME_BY_LEVEL: Record<UnitLevel, string> = {
   CITY: 'City',
   DISTRICT: 'District',
   WARD: 'Ward',

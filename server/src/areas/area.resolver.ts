@@ -63,23 +63,24 @@ export class AreaQueryResolver {
   }
 }
 
+/** A day's figures read a unit's venues and rollups: worth more than a plain field. */
+const STATS_COMPLEXITY = 5;
+
 /** `stats(date)` on each unit type: batched per level and day by the stats loader. */
 function unitStatsResolver(type: ClassType) {
   @Resolver(() => type)
   class UnitStatsResolver {
-    @FieldResolver(() => ComplianceStats, { description: 'Figures of this unit for a local day.' })
+    @FieldResolver(() => ComplianceStats, {
+      description: 'Figures of this unit for a local day.',
+      complexity: STATS_COMPLEXITY,
+    })
     stats(
       @Root() unit: AreaUnit,
       @Arg('date', () => DateScalar) date: string,
       @Ctx() ctx: GraphQLContext,
     ): Promise<ComplianceStats> {
       checkStatsDay(date, ctx.now(), 'date');
-      requireUnitWithinScope(
-        ctx.areas,
-        ctx.identity.scope,
-        unit.code,
-        `The figures of ${unit.name}`,
-      );
+      requireUnitWithinScope(ctx.areas, ctx.identity.scope, unit.code, 'figures');
       return ctx.loaders.complianceStats.load({ level: unit.level, code: unit.code, day: date });
     }
   }
@@ -92,7 +93,8 @@ export const WardStatsResolver = unitStatsResolver(Ward);
 
 @Resolver(() => City)
 export class CityResolver {
-  @FieldResolver(() => [District])
+  // Hà Nội has 30 districts and at most about 30 wards in one: the estimate for a list
+  @FieldResolver(() => [District], { complexity: ({ childComplexity }) => 30 * childComplexity })
   districts(@Root() city: AreaUnit, @Ctx() ctx: GraphQLContext): AreaUnit[] {
     return ctx.areas.children(city.code);
   }
@@ -105,7 +107,7 @@ export class DistrictResolver {
     return ctx.areas.parent(district)!;
   }
 
-  @FieldResolver(() => [Ward])
+  @FieldResolver(() => [Ward], { complexity: ({ childComplexity }) => 30 * childComplexity })
   wards(@Root() district: AreaUnit, @Ctx() ctx: GraphQLContext): AreaUnit[] {
     return ctx.areas.children(district.code);
   }

@@ -58,14 +58,14 @@ export function checkAccess(
           if (!identity.role)
             throw unauthenticated(`${name} needs you to log in or send an API key.`);
           if (!rule.includes(identity.role))
-            throw forbidden(`A ${identity.role} may not use ${name}.`);
+            throw forbidden(`Your role, ${identity.role}, may not use ${name}.`);
           return;
         }
         const rule = FIELD_ACCESS[key];
         if (!rule) return;
         if (!identity.role) throw unauthenticated(`${key} needs you to log in or send an API key.`);
         if (!rule.includes(identity.role))
-          throw forbidden(`A ${identity.role} may not read ${key}.`);
+          throw forbidden(`Your role, ${identity.role}, may not read ${key}.`);
       },
     }),
   );

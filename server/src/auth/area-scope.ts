@@ -20,15 +20,20 @@ export function unitOverlapsScope(
   return !scope || areas.isWithin(code, scope.code) || areas.isWithin(scope.code, code);
 }
 
-/** Refuses a unit outside an officer's district or ward. */
+const SUBJECT = {
+  venue: 'This venue is in',
+  figures: 'You asked for the figures of',
+  ward: 'You chose',
+};
+
+/** Refuses a unit outside an officer's district or ward, naming both. */
 export function requireUnitWithinScope(
   areas: AreaDirectory,
   scope: AreaScope | undefined,
   code: string,
-  what: string,
+  subject: keyof typeof SUBJECT,
 ): void {
-  if (!unitWithinScope(areas, scope, code)) {
-    const own = areas.get(scope!.code);
-    throw forbidden(`${what} is outside your area (${own?.name ?? scope!.code}).`);
-  }
+  if (unitWithinScope(areas, scope, code)) return;
+  const name = (unitCode: string) => `${areas.get(unitCode)?.name ?? 'unit'} (${unitCode})`;
+  throw forbidden(`${SUBJECT[subject]} ${name(code)}, outside your area, ${name(scope!.code)}.`);
 }

@@ -1,3 +1,5 @@
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
 import { requireUuid } from '../graphql/ids';
@@ -14,6 +16,19 @@ import {
 } from './auth.types';
 import { login, logout, refreshSession, type Session as SessionRow } from './session.service';
 import { createUser, disableUser, findUser, listUsers, type UserRow } from './user.service';
+
+function tooManyLogins(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(
+    `Too many login attempts from your address: try again in ${retryAfterSeconds} s.`,
+    {
+      extensions: {
+        code: 'TOO_MANY_REQUESTS',
+        retryAfterSeconds,
+        http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+      },
+    },
+  );
+}
 
 /** Dates from the ORM's pool come back as text. */
 function withDates<T extends object>(row: T, ...fields: (keyof T)[]): T {
@@ -38,6 +53,8 @@ export class AuthResolver {
     @Arg('password', () => String) password: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Session> {
+    const allowed = ctx.loginLimiter.take(ctx.address ?? 'unknown');
+    if (!allowed.allowed) throw tooManyLogins(allowed.retryAfterSeconds);
     return this.withUser(
       ctx,
       await login(ctx.orm, ctx.config, email, password, ctx.address, ctx.now()),

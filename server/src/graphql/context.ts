@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AreaDirectory } from '../areas/area-directory';
 import type { Identity } from '../auth/identity';
+import type { RateLimiter } from '../protection/rate-limiter';
 import { currentCodeLoader } from '../codes/venue-code.loaders';
 import type { Config } from '../config';
 import { complianceStatsLoader } from '../stats/stats.loaders';
@@ -20,6 +21,8 @@ export interface GraphQLContext extends AppServices {
   identity: Identity;
   /** The caller's network address, for rate limits and the audit log. */
   address: string | undefined;
+  /** Login attempts per address (passwords are guessed through it). */
+  loginLimiter: RateLimiter;
   em: EntityManager;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -36,11 +39,13 @@ export function createContext(
   services: AppServices,
   identity: Identity,
   address: string | undefined,
+  loginLimiter: RateLimiter,
 ): GraphQLContext {
   return {
     ...services,
     identity,
     address,
+    loginLimiter,
     em: services.orm.em.fork(),
     loaders: createLoaders(services.orm),
   };

@@ -47,6 +47,7 @@ const CLIENT_CODES = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'TOO_MANY_REQUESTS',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -74,6 +75,14 @@ export function formatError(
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code, field: fields[0]?.field, fields },
+    };
+  }
+  // Apollo files our query-shape rules under GRAPHQL_VALIDATION_FAILED: give back their own code
+  const original = (error as GraphQLError | undefined)?.originalError as GraphQLError | undefined;
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && typeof original?.extensions?.code === 'string') {
+    return {
+      ...formatted,
+      extensions: { ...formatted.extensions, ...original.extensions, stacktrace: undefined },
     };
   }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {

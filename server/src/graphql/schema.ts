@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLInterfaceType, GraphQLSchema } from 'graphql';
+import type { AreaUnit } from '../areas/area-directory';
+import { TYPE_NAME_BY_LEVEL } from '../areas/administrative-unit.type';
 import {
   AreaQueryResolver,
   CityResolver,
@@ -10,13 +12,14 @@ import {
   WardResolver,
   WardStatsResolver,
 } from '../areas/area.resolver';
+import { AuditLogConnectionResolver, AuditResolver } from '../audit/audit.resolver';
 import { AuthResolver } from '../auth/auth.resolver';
 import { StatsResolver } from '../stats/stats.resolver';
 import { VenueConnectionResolver, VenueResolver } from '../venues/venue.resolver';
 
 /** The GraphQL schema; `schema.graphql` at the repo root is this, printed (pnpm schema:emit). */
-export function buildQuetmaSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       AreaQueryResolver,
       CityResolver,
@@ -29,9 +32,16 @@ export function buildQuetmaSchema(): Promise<GraphQLSchema> {
       VenueResolver,
       VenueConnectionResolver,
       AuthResolver,
+      AuditResolver,
+      AuditLogConnectionResolver,
     ],
     // type-graphql 2 skips class-validator unless asked
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
+  // type-graphql wraps resolveType in an async function; graphql-jit reads its result at once
+  // and would see a Promise. Units carry their level, so the answer is known synchronously.
+  const unit = schema.getType('AdministrativeUnit') as GraphQLInterfaceType;
+  unit.resolveType = (value: AreaUnit) => TYPE_NAME_BY_LEVEL[value.level];
+  return schema;
 }

@@ -48,7 +48,8 @@ const EXAMPLE_QUERY = `# Welcome to quetma. Try: the districts and wards of Hà 
 }
 `;
 
-export function graphiqlPage(endpoint: string): string {
+/** `headers` prefill GraphiQL's Headers tab (development: the demo integrator key). */
+export function graphiqlPage(endpoint: string, headers?: Record<string, string>): string {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -65,7 +66,11 @@ export function graphiqlPage(endpoint: string): string {
   <script>
     const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)} }),
+      React.createElement(GraphiQL, {
+        fetcher,
+        defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)},
+        defaultHeaders: ${JSON.stringify(headers ? JSON.stringify(headers, null, 2) : '')},
+      }),
     );
   </script>
 </body>

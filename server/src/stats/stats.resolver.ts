@@ -26,12 +26,7 @@ export class StatsResolver {
     if (!ctx.areas.find(unitCode, level))
       throw notFound(`No administrative unit has the code ${unitCode}.`, 'unitCode');
     checkStatsDay(date, ctx.now(), 'date');
-    requireUnitWithinScope(
-      ctx.areas,
-      ctx.identity.scope,
-      unitCode,
-      `The figures of unit ${unitCode}`,
-    );
+    requireUnitWithinScope(ctx.areas, ctx.identity.scope, unitCode, 'figures');
     return ctx.loaders.complianceStats.load({ level, code: unitCode, day: date });
   }
 }

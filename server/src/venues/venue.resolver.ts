@@ -4,7 +4,7 @@ import { addDays, localDayOf, localDayStart, type ScanStatus } from '@quetma/sha
 import { City, District, Ward } from '../areas/administrative-unit.type';
 import type { AreaUnit } from '../areas/area-directory';
 import { VenueCode } from '../codes/venue-code.type';
-import { readPageArgs } from '../graphql/connection';
+import { DEFAULT_PAGE_SIZE, readPageArgs } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { requireUuid } from '../graphql/ids';
 import { requireUnitWithinScope } from '../auth/area-scope';
@@ -16,6 +16,9 @@ import { ScanStatusEnum, Venue, VenueConnection, type VenueRow } from './venue.t
 @Resolver(() => Venue)
 export class VenueResolver {
   @Query(() => VenueConnection, {
+    // a page costs its size times what each venue asks for
+    complexity: ({ args, childComplexity }) =>
+      1 + (args.first ?? DEFAULT_PAGE_SIZE) * childComplexity,
     description: 'Venues, filtered, sorted and paged (at most 500 a page).',
   })
   async venues(
@@ -60,8 +63,7 @@ export class VenueResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<VenueRow | null> {
     const venue = await ctx.loaders.venueById.load(requireUuid(id, 'id', 'a venue'));
-    if (venue)
-      requireUnitWithinScope(ctx.areas, ctx.identity.scope, venue.wardCode, `Venue ${venue.id}`);
+    if (venue) requireUnitWithinScope(ctx.areas, ctx.identity.scope, venue.wardCode, 'venue');
     return venue;
   }
 

@@ -27,7 +27,7 @@ const EARLIEST_REGISTRATION = new Date('2020-01-01T00:00:00+07:00');
 export async function registerVenue(rules: VenueRules, input: RegisterVenueInput): Promise<string> {
   const { em, now } = rules;
   const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
-  requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, `Ward ${ward.ward.code}`);
+  requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, 'ward');
   const registeredAt = input.registeredAt ?? now;
   if (registeredAt.getTime() > now.getTime()) {
     throw badInput('registeredAt', 'cannot be in the future');
@@ -90,7 +90,7 @@ export async function updateVenue(
   if (input.status) venue.status = input.status;
   if (input.wardCode) {
     const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
-    requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, `Ward ${ward.ward.code}`);
+    requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, 'ward');
     venue.ward = em.getReference(AdministrativeUnitEntity, ward.ward.code, { wrapped: true });
     venue.districtCode = ward.district.code;
     venue.cityCode = ward.city.code;
@@ -133,7 +133,7 @@ export async function closeVenue(
 async function findVenue(rules: VenueRules, id: string): Promise<VenueEntity> {
   const venue = await rules.em.findOne(VenueEntity, { id: requireUuid(id, 'id', 'a venue') });
   if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
-  requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, `Venue ${venue.id}`);
+  requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, 'venue');
   return venue;
 }
 

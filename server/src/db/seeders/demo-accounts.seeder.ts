@@ -28,10 +28,11 @@ export const DEMO_USERS: { email: string; name: string; role: Role; unitCode?: s
 
 /** Demo keys are derived from fixed words so that every start can print the same ones. */
 function demoKey(word: string) {
-  const digest = createHash('sha256').update(`quetma-demo-key:${word}`).digest();
+  const derive = (part: string) =>
+    createHash('sha256').update(`quetma-demo-key:${word}:${part}`).digest();
   return apiKeyFromParts(
-    digest.subarray(0, 4).toString('hex'),
-    digest.subarray(4).toString('base64url').slice(0, 43),
+    derive('prefix').subarray(0, 4).toString('hex'),
+    derive('secret').toString('base64url'),
   );
 }
 
