@@ -53,10 +53,10 @@ const EVERYONE = '             ok  ok  ok  ok  ok  ok  ok  U    U   U    U';
 /** Users and API keys. */
 const CITY_ADMIN_ONLY = '      ok  F   F   F   F   F   F   U    U   U    U';
 /**
- * Opening and ending sessions: no credential is needed, so any caller may; a credential that
- * does not check out is refused before any field runs, even here.
+ * Opening and ending sessions: no credential is needed, and people may; machine keys may not
+ * (they never log in). A credential that does not check out is refused before any field runs.
  */
-const SESSIONS = '             ok  ok  ok  ok  ok  ok  ok  ok   U   U    U';
+const SESSIONS = '             ok  ok  ok  ok  ok  F   F   ok   U   U    U';
 /** City-wide figures (the city's, or several wards' at once): admin and integrators only. */
 const CITY_FIGURES = '         ok  F   F   F   F   ok  F   U    U   U    U';
 /** Figures of Phúc Xá (00001), or of a venue's unit there. */

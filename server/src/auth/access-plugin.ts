@@ -8,7 +8,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
-import { FIELD_ACCESS, PUBLIC, ROOT_FIELD_ACCESS } from './access-policy';
+import { FIELD_ACCESS, PUBLIC, ROOT_FIELD_ACCESS, SESSION } from './access-policy';
 import { unauthenticated } from './authenticate';
 import type { Identity } from './identity';
 
@@ -55,6 +55,14 @@ export function checkAccess(
           const rule = ROOT_FIELD_ACCESS[key];
           if (!rule) throw forbidden(`${key} has no access rule, so nobody may use it.`);
           if (rule === PUBLIC) return;
+          if (rule === SESSION) {
+            if (identity.kind === 'API_KEY') {
+              throw forbidden(
+                `${name} is for people: an API key is sent as it is with every request.`,
+              );
+            }
+            return;
+          }
           if (!identity.role)
             throw unauthenticated(`${name} needs you to log in or send an API key.`);
           if (!rule.includes(identity.role))

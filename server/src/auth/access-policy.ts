@@ -7,7 +7,9 @@ import type { Role } from '@quetma/shared';
  * resolvers, in the queries themselves.
  */
 export const PUBLIC = 'PUBLIC' as const;
-type Rule = readonly Role[] | typeof PUBLIC;
+/** Opening and ending a person's session: anyone without a credential, or a person; not a key. */
+export const SESSION = 'SESSION' as const;
+type Rule = readonly Role[] | typeof PUBLIC | typeof SESSION;
 
 const PEOPLE: Role[] = ['CITY_ADMIN', 'DISTRICT_OFFICER', 'WARD_OFFICER', 'TRACER'];
 const EVERYONE: Role[] = [...PEOPLE, 'INTEGRATOR', 'SCAN_SOURCE'];
@@ -30,9 +32,9 @@ export const ROOT_FIELD_ACCESS: Record<string, Rule> = {
   'Query.users': CITY_ADMIN,
   'Query.apiKeys': CITY_ADMIN,
   'Query.auditLog': CITY_ADMIN,
-  'Mutation.login': PUBLIC,
-  'Mutation.refreshSession': PUBLIC,
-  'Mutation.logout': PUBLIC,
+  'Mutation.login': SESSION,
+  'Mutation.refreshSession': SESSION,
+  'Mutation.logout': SESSION,
   'Mutation.registerVenue': VENUE_EDITORS,
   'Mutation.updateVenue': VENUE_EDITORS,
   'Mutation.closeVenue': VENUE_EDITORS,
