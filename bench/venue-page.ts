@@ -144,6 +144,7 @@ async function main() {
       PERSON_HASH_KEY: 'bench-only-person-hash-key-0123456789abcdef',
       PERSON_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
       JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdefghij',
+      CODE_SIGNING_KEYS: `k1=${Buffer.alloc(32, 4).toString('base64')}`,
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
     },

@@ -36,6 +36,7 @@ describe('configuration', () => {
     expect(message).to.include('PERSON_HASH_KEY is required in production mode');
     expect(message).to.include('PERSON_ENCRYPTION_KEY is required in production mode');
     expect(message).to.include('JWT_SECRET is required in production mode');
+    expect(message).to.include('CODE_SIGNING_KEYS is required in production mode');
   });
 
   it('turns demo data and the IDE off in production mode', () => {
@@ -45,6 +46,7 @@ describe('configuration', () => {
       PERSON_HASH_KEY: 'x'.repeat(40),
       PERSON_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
       JWT_SECRET: 'y'.repeat(40),
+      CODE_SIGNING_KEYS: `k1=${Buffer.alloc(32, 2).toString('base64')}`,
     });
     expect(config.demoData).to.equal(false);
     expect(config.graphiql).to.equal(false);
@@ -58,5 +60,24 @@ describe('configuration', () => {
     expect(message).to.include('PERSON_ENCRYPTION_KEY');
     expect(message).to.include('must be 32 bytes');
     expect(message).to.include('must name a database');
+  });
+});
+
+describe('venue code signing keys', () => {
+  it('reads several keys, so that old posters verify after a rotation', () => {
+    const old = Buffer.alloc(32, 1).toString('base64');
+    const current = Buffer.alloc(32, 2).toString('base64');
+    const config = loadConfig({ CODE_SIGNING_KEYS: `k1=${old}, k2=${current}`, CODE_KEY_ID: 'k2' });
+    expect([...config.codeSigningKeys.keys()]).to.deep.equal(['k1', 'k2']);
+    expect(config.codeKeyId).to.equal('k2');
+  });
+
+  it('refuses a current key id that is not among the keys, and a short key', () => {
+    const message = problemsOf({
+      CODE_SIGNING_KEYS: `k1=${Buffer.alloc(8).toString('base64')}`,
+      CODE_KEY_ID: 'k9',
+    });
+    expect(message).to.include('key k1 must be at least 32 bytes');
+    expect(message).to.include('CODE_KEY_ID=k9 is not one of the ids in CODE_SIGNING_KEYS');
   });
 });

@@ -23,8 +23,16 @@ export interface Config {
   personHashKey: Buffer;
   /** Key (AES-256-GCM) for the encrypted copy of a person's identifier, for tracing only. */
   personEncryptionKey: Buffer;
-  /** Key id written into newly issued venue codes. */
+  /** Key id that signs newly issued venue codes; must be one of codeSigningKeys. */
   codeKeyId: string;
+  /** Venue-code signing keys by id. Old ids stay here to verify old posters until retired. */
+  codeSigningKeys: Map<string, Buffer>;
+  /** Person-level scan data older than this many days is deleted (whole daily partitions). */
+  scanRetentionDays: number;
+  /** How far ahead of the server's clock a device's scan time may be. */
+  scanClockSkewSeconds: number;
+  /** Tracing: how long a visit lasts when no check-out was scanned. */
+  defaultStayMinutes: number;
   /** Signs access tokens (HS256). */
   jwtSecret: Buffer;
   accessTokenSeconds: number;
@@ -47,6 +55,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const DEV_PERSON_HASH_KEY = 'quetma-development-person-hash-key-not-for-production';
 const DEV_PERSON_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 const DEV_JWT_SECRET = 'quetma-development-jwt-secret-not-for-production';
+const DEV_CODE_SIGNING_KEYS = 'k1=cXVldG1hLWRldmVsb3BtZW50LWNvZGUtc2lnbmluZy1rZXktazE';
 
 type Env = Record<string, string | undefined>;
 
@@ -96,6 +105,14 @@ export function loadConfig(env: Env = process.env): Config {
       Buffer.from(DEV_PERSON_ENCRYPTION_KEY, 'base64'),
     ),
     codeKeyId: read('CODE_KEY_ID', parseKeyId, 'k1'),
+    codeSigningKeys: read(
+      'CODE_SIGNING_KEYS',
+      parseSigningKeys,
+      parseSigningKeys(DEV_CODE_SIGNING_KEYS),
+    ),
+    scanRetentionDays: read('SCAN_RETENTION_DAYS', (raw) => parseWhole(raw, 1, 3_650), 30),
+    scanClockSkewSeconds: read('SCAN_CLOCK_SKEW_SECONDS', (raw) => parseWhole(raw, 0, 3_600), 300),
+    defaultStayMinutes: read('DEFAULT_STAY_MINUTES', (raw) => parseWhole(raw, 1, 1_440), 60),
     jwtSecret: secret('JWT_SECRET', parseSecret, Buffer.from(DEV_JWT_SECRET)),
     accessTokenSeconds: read('ACCESS_TOKEN_TTL_SECONDS', (raw) => parseWhole(raw, 60, 86_400), 900),
     refreshTokenSeconds: read(
@@ -117,6 +134,14 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: false,
   };
   config.introspection = read('INTROSPECTION', parseBoolean, config.graphiql);
+  if (!config.codeSigningKeys.has(config.codeKeyId)) {
+    problems.push(`CODE_KEY_ID=${config.codeKeyId} is not one of the ids in CODE_SIGNING_KEYS`);
+  }
+  if (production && !env.CODE_SIGNING_KEYS)
+    problems.push('CODE_SIGNING_KEYS is required in production mode');
+  else if (production && env.CODE_SIGNING_KEYS === DEV_CODE_SIGNING_KEYS) {
+    problems.push('CODE_SIGNING_KEYS is the development default, which production mode refuses');
+  }
   if (production && config.demoData) {
     problems.push(
       'DEMO_DATA cannot be true in production mode: demo accounts have a published password',
@@ -182,6 +207,24 @@ function parseAesKey(raw: string): Buffer {
   if (key.length !== 32)
     throw new Error('must be 32 bytes written in base64 (openssl rand -base64 32)');
   return key;
+}
+
+/** `id=base64secret,id2=base64secret`: each secret at least 32 bytes. */
+function parseSigningKeys(raw: string): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [id, secret] = entry.split('=', 2);
+    parseKeyId(id);
+    const key = Buffer.from(secret ?? '', 'base64');
+    if (key.length < 32)
+      throw new Error(`key ${id} must be at least 32 bytes in base64 (openssl rand -base64 32)`);
+    keys.set(id, key);
+  }
+  if (keys.size === 0) throw new Error('must list at least one key as id=base64secret');
+  return keys;
 }
 
 function parseKeyId(raw: string): string {

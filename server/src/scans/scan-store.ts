@@ -11,6 +11,9 @@ export interface NewScan {
   method: ScanMethod;
   personHash: Buffer;
   personEncrypted: Buffer;
+  sourceKeyId?: string | null;
+  declarationEncrypted?: Buffer | null;
+  reportsRisk?: boolean;
 }
 
 /** Local days whose scan partition this process has already made sure of. */
@@ -49,14 +52,17 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
   const result = await client.query<{ id: string }>(
     `with incoming as (
        select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
-                            $6::text[], $7::text[], $8::bytea[], $9::bytea[])
-         as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted)
+                            $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[])
+         as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted,
+              source_key_id, declaration_encrypted, reports_risk)
      ),
      inserted as (
-       insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted)
+       insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash,
+                         person_encrypted, source_key_id, declaration_encrypted, reports_risk)
        select * from incoming
        on conflict do nothing
-       returning id, venue_id, scanned_at, person_hash, ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
+       returning id, venue_id, scanned_at, person_hash, reports_risk,
+         ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
      ),
      activity as (
        insert into venue_activity (venue_id, first_scan_at, last_scan_at, scans)
@@ -67,9 +73,11 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
          scans = venue_activity.scans + excluded.scans
      ),
      per_day as (
-       insert into venue_day_scans (venue_id, day, scans)
-       select venue_id, day, count(*) from inserted group by venue_id, day
-       on conflict (venue_id, day) do update set scans = venue_day_scans.scans + excluded.scans
+       insert into venue_day_scans (venue_id, day, scans, risk_declarations)
+       select venue_id, day, count(*), count(*) filter (where reports_risk) from inserted group by venue_id, day
+       on conflict (venue_id, day) do update set
+         scans = venue_day_scans.scans + excluded.scans,
+         risk_declarations = venue_day_scans.risk_declarations + excluded.risk_declarations
      ),
      people as (
        insert into unit_day_person (unit_code, day, person_hash)
@@ -90,6 +98,9 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
       scans.map((s) => s.method),
       scans.map((s) => s.personHash),
       scans.map((s) => s.personEncrypted),
+      scans.map((s) => s.sourceKeyId ?? null),
+      scans.map((s) => s.declarationEncrypted ?? null),
+      scans.map((s) => s.reportsRisk ?? false),
     ],
   );
   return new Set(result.rows.map((row) => row.id));

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } from '@quetma/shared';
 
 /**
@@ -37,4 +37,16 @@ export class ScanEntity {
 
   @Property({ type: 'bytea' })
   personEncrypted!: Buffer;
+
+  /** The API key (scan source) that sent it. */
+  @Property({ type: 'uuid', nullable: true })
+  sourceKeyId?: string;
+
+  /** The electronic health declaration sent with the scan, encrypted like the identifier. */
+  @Property({ type: 'bytea', nullable: true })
+  declarationEncrypted?: Buffer;
+
+  /** The declaration reports symptoms, contact with a case or recent travel. */
+  @Property({ type: 'boolean', default: false })
+  reportsRisk: Opt<boolean> = false;
 }

@@ -13,4 +13,8 @@ export class VenueDayScansEntity {
 
   @Property({ type: 'integer' })
   scans: Opt<number> = 0;
+
+  /** Health declarations that report a risk, for tracers. */
+  @Property({ type: 'integer', default: 0 })
+  riskDeclarations: Opt<number> = 0;
 }
