@@ -9,7 +9,10 @@ import type { GraphQLSchema } from 'graphql';
 import { auditPlugin } from './audit/audit.plugin';
 import { accessControlPlugin } from './auth/access-plugin';
 import { authenticate } from './auth/authenticate';
+import { codeFileRoutes, isCodeFilePath } from './codes/files/code-files.routes';
 import { RequestLimits } from './http/request-limits';
+import { ScanIngestion } from './scans/scan-ingestion.service';
+import { scansHandler } from './scans/scans.http';
 import { DEMO_KEYS } from './db/seeders/demo-accounts.seeder';
 import { RateLimiter } from './protection/rate-limiter';
 import { aliasLimitRule, complexityPlugin, depthLimitRule } from './protection/query-shape';
@@ -77,6 +80,8 @@ export async function createApp(services: AppServices, log: Logger = console.err
   await apollo.start();
   const loginLimiter = new RateLimiter(services.config.loginRateLimitPerMinute);
   const requestLimits = new RequestLimits(services.config);
+  const scanIngestion = new ScanIngestion(services);
+  const handleScans = scansHandler(services, scanIngestion, log);
   // with demo data, the IDE starts out as the demo integrator, so its example queries answer
   const demoIntegrator = DEMO_KEYS.find((k) => k.role === 'INTEGRATOR')!;
   const ideHeaders = services.config.demoData
@@ -93,8 +98,11 @@ export async function createApp(services: AppServices, log: Logger = console.err
       ),
       req.socket.remoteAddress,
       loginLimiter,
+      scanIngestion,
     ),
   );
+
+  const serveCodeFiles = codeFileRoutes(services);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -115,6 +123,16 @@ export async function createApp(services: AppServices, log: Logger = console.err
       const decision = requestLimits.check(req);
       if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
       return handleGraphql(req, res, url);
+    }
+    if (path === '/api/scans') {
+      const decision = requestLimits.check(req);
+      if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
+      return handleScans(req, res);
+    }
+    if (isCodeFilePath(path)) {
+      const decision = requestLimits.check(req);
+      if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
+      if (await serveCodeFiles(req, res, url)) return;
     }
     if (path === '/health' && req.method === 'GET') {
       const up = await databaseAnswers(services.orm);
@@ -150,6 +168,8 @@ export async function createApp(services: AppServices, log: Logger = console.err
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // scans already taken are committed before the database goes away
+      await scanIngestion.close();
       await apollo.stop();
     },
   };

@@ -6,6 +6,7 @@ import { openDatabase } from './db/database';
 import { seedDemoData } from './db/seeders/demo.seeder';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoAccounts } from './db/seeders/demo-accounts.seeder';
 import { seedHanoiUnits } from './db/seeders/units.seeder';
+import { scheduleScanRetention } from './scans/retention';
 
 /** Reads config, opens the database, starts HTTP; nothing else. */
 async function main() {
@@ -39,6 +40,12 @@ async function main() {
     (message, error) => console.error(`[quetma] ${message}`, error ?? ''),
   );
   const port = await app.listen(config.port, config.host);
+  const stopRetention = scheduleScanRetention(
+    db.orm,
+    config.scanRetentionDays,
+    () => new Date(),
+    (line, error) => (error ? console.error(`[quetma] ${line}`, error) : log(line)),
+  );
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   console.log(`
 quetma is running (${config.mode} mode)
@@ -58,6 +65,7 @@ ${demoKeys.map((k) => `  ${k.name.padEnd(17)} ${k.key}`).join('\n')}
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    stopRetention();
     await app.close();
     await stopListening().catch(() => undefined);
     await db.close().catch(() => undefined);

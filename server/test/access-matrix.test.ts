@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -5,6 +6,7 @@ import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql'
 import { createApiKey, revokeApiKey } from '../src/auth/api-key.service';
 import { signAccessToken, verifyAccessToken } from '../src/auth/tokens';
 import { createUser } from '../src/auth/user.service';
+import { signCodePayload } from '../src/codes/code-payload';
 import { registerVenue } from './factories';
 import {
   graphql,
@@ -83,6 +85,10 @@ const EDIT_IN_PHUC_XA = '      ok  ok  F   ok  F   F   F   U    U   U    U';
 const EDIT_IN_TRUC_BACH = '    ok  ok  F   F   F   F   F   U    U   U    U';
 /** Changing a venue in Phúc Tân. */
 const EDIT_IN_PHUC_TAN = '     ok  F   ok  F   F   F   F   U    U   U    U';
+/** Person-level data (exposure tracing, health declarations): tracers only. */
+const TRACERS_ONLY = '         F   F   F   F   ok  F   F   U    U   U    U';
+/** Submitting scans: check-in apps' keys, and nobody else. */
+const SCAN_SOURCES_ONLY = '    F   F   F   F   F   F   ok  U    U   U    U';
 
 /** What the rows use: venues made once, and the city admin's id. */
 interface Fixtures {
@@ -172,6 +178,30 @@ async function readVenue(id: string): Promise<any> {
   ).venue;
 }
 
+async function currentCodeVersion(id: string): Promise<number> {
+  const query = 'query($id: ID!) { venue(id: $id) { currentCode { version } } }';
+  return (await graphqlData<any>(query, { id })).venue.currentCode.version;
+}
+
+/** A scan made now of a venue's first code. */
+function scanOf(venueId: string) {
+  const { config } = testEnv();
+  return {
+    id: randomUUID(),
+    code: signCodePayload(config.codeSigningKeys, { venueId, version: 1, keyId: config.codeKeyId }),
+    scannedAt: new Date().toISOString(),
+    method: 'VISITOR_SCANNED_VENUE',
+    person: '0912345678',
+  };
+}
+
+async function scansStored(id: string): Promise<number> {
+  const rows = await testEnv()
+    .orm.em.getConnection()
+    .execute('select count(*)::int as n from scan where id = ?', [id]);
+  return rows[0].n;
+}
+
 async function openSession(email: string): Promise<{ accessToken: string; refreshToken: string }> {
   const data = await graphqlData<any>(
     'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }',
@@ -229,6 +259,7 @@ const VENUES_IN = `query($u: ID!) { venues(filter: { unitCode: $u }) { totalCoun
 const REGISTER = `mutation($input: RegisterVenueInput!) { registerVenue(input: $input) { id name ward { code } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateVenueInput!) { updateVenue(id: $id, input: $input) { id name ward { code } } }`;
 const CLOSE = `mutation($id: ID!) { closeVenue(id: $id, reason: "thử nghiệm") { id status } }`;
+const REISSUE = `mutation($id: ID!) { reissueVenueCode(id: $id) { id currentCode { version } } }`;
 
 const registerIn = (wardCode: string, outcomes: string) =>
   row(`registerVenue in ward ${wardCode}`, 'Mutation.registerVenue', REGISTER, outcomes, {
@@ -273,6 +304,19 @@ const closeIn = (wardCode: string, outcomes: string) =>
     check: (data) => expect(data.closeVenue.status).to.equal('CLOSED'),
     untouched: async (vars) => expect((await readVenue(vars.id)).status).to.equal('ACTIVE'),
   });
+
+const reissueIn = (wardCode: string, outcomes: string) =>
+  row(
+    `reissueVenueCode of a venue in ward ${wardCode}`,
+    'Mutation.reissueVenueCode',
+    REISSUE,
+    outcomes,
+    {
+      variables: async () => ({ id: await registerVenue({ wardCode }) }),
+      check: (data) => expect(data.reissueVenueCode.currentCode.version).to.equal(2),
+      untouched: async (vars) => expect(await currentCodeVersion(vars.id)).to.equal(1),
+    },
+  );
 
 const complianceStatsOf = (unitCode: string, outcomes: string) =>
   row(`complianceStats of unit ${unitCode}`, 'Query.complianceStats', COMPLIANCE_STATS, outcomes, {
@@ -601,6 +645,45 @@ const ROWS: Row[] = [
   closeIn('00001', EDIT_IN_PHUC_XA),
   closeIn('00004', EDIT_IN_TRUC_BACH),
   closeIn('00037', EDIT_IN_PHUC_TAN),
+  reissueIn('00001', EDIT_IN_PHUC_XA),
+  reissueIn('00004', EDIT_IN_TRUC_BACH),
+  reissueIn('00037', EDIT_IN_PHUC_TAN),
+
+  // ---- scans
+  row(
+    'recordScans (a scan of the venue in Phúc Xá)',
+    'Mutation.recordScans',
+    'mutation($scans: [ScanInput!]!) { recordScans(scans: $scans) { accepted duplicates rejected { index reason } } }',
+    SCAN_SOURCES_ONLY,
+    {
+      variables: (fx) => ({ scans: [scanOf(fx.venue['00001'])] }),
+      check: (data) =>
+        expect(data.recordScans).to.deep.equal({ accepted: 1, duplicates: 0, rejected: [] }),
+      untouched: async (vars) => expect(await scansStored(vars.scans[0].id)).to.equal(0),
+    },
+  ),
+
+  // ---- tracing: person-level data for tracers only
+  row(
+    'exposures of a person over one day',
+    'Query.exposures',
+    `query($s: String!) { exposures(subject: $s, from: "${DAY}T00:00:00+07:00", to: "2021-08-10T00:00:00+07:00") { subject contacts visits { start venue { id } } } }`,
+    TRACERS_ONLY,
+    {
+      variables: () => ({ s: '0912 345 678' }),
+      check: (data) => expect(data.exposures.subject).to.equal('0912345678'),
+    },
+  ),
+  row(
+    'venue(id) { riskDeclarations(date) } in Phúc Xá',
+    'Query.venue',
+    `query($id: ID!) { venue(id: $id) { id riskDeclarations(date: "${DAY}") } }`,
+    TRACERS_ONLY,
+    {
+      variables: (fx) => ({ id: fx.venue['00001'] }),
+      check: (data) => expect(data.venue.riskDeclarations).to.equal(0),
+    },
+  ),
 ];
 
 const callerTokens = {} as Record<'expiredToken' | 'tamperedToken' | 'revokedKey', string>;

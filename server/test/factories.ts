@@ -53,6 +53,8 @@ export interface ScanSpec {
   /** The person's phone; a new person when left out. */
   person?: string;
   direction?: ScanDirection;
+  /** The health declaration sent with it reports a risk. */
+  reportsRisk?: boolean;
 }
 
 /** Stores accepted scans with their rollups, as ingestion does. */
@@ -75,6 +77,7 @@ export async function addScans(scans: ScanSpec[]): Promise<void> {
           method: 'VISITOR_SCANNED_VENUE',
           personHash: hashPersonId(config.personHashKey, person),
           personEncrypted: encryptPersonId(config.personEncryptionKey, person),
+          reportsRisk: scan.reportsRisk ?? false,
         };
       }),
     ),

@@ -15,6 +15,8 @@ const SECRET_KEYS = [
   /identifier/i,
   /^person(id|hash)?$/i,
   /^subject(id)?$/i,
+  // a scan's health declaration (recordScans) is health data about a person
+  /^healthDeclaration$/i,
 ];
 
 /** An API key (`qmk_<prefix>_<secret>`, or a piece of one) or a JWT, anywhere in a string. */

@@ -32,16 +32,19 @@ export const ROOT_FIELD_ACCESS: Record<string, Rule> = {
   'Query.users': CITY_ADMIN,
   'Query.apiKeys': CITY_ADMIN,
   'Query.auditLog': CITY_ADMIN,
+  'Query.exposures': ['TRACER'],
   'Mutation.login': SESSION,
   'Mutation.refreshSession': SESSION,
   'Mutation.logout': SESSION,
   'Mutation.registerVenue': VENUE_EDITORS,
   'Mutation.updateVenue': VENUE_EDITORS,
   'Mutation.closeVenue': VENUE_EDITORS,
+  'Mutation.reissueVenueCode': VENUE_EDITORS,
   'Mutation.createUser': CITY_ADMIN,
   'Mutation.disableUser': CITY_ADMIN,
   'Mutation.createApiKey': CITY_ADMIN,
   'Mutation.revokeApiKey': CITY_ADMIN,
+  'Mutation.recordScans': ['SCAN_SOURCE'],
 };
 
 /** Fields below the root that only some roles may read: personal data and figures. */
@@ -52,4 +55,6 @@ export const FIELD_ACCESS: Record<string, readonly Role[]> = {
   'City.stats': FIGURE_READERS,
   'District.stats': FIGURE_READERS,
   'Ward.stats': FIGURE_READERS,
+  // risk declarations are health data, for tracing
+  'Venue.riskDeclarations': ['TRACER'],
 };

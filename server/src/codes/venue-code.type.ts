@@ -3,6 +3,9 @@ import { DateTimeResolver } from 'graphql-scalars';
 
 @ObjectType({ description: "A version of a venue's QR credential." })
 export class VenueCode {
+  /** Not a field of its own (the venue is the parent); the payload resolver signs it in. */
+  venueId!: string;
+
   @Field(() => Int)
   version!: number;
 

@@ -6,6 +6,7 @@ import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { UserEntity } from '../auth/user.entity';
 import { VenueCodeEntity } from '../codes/venue-code.entity';
 import { ScanEntity } from '../scans/scan.entity';
+import { UnitDayPeopleEntity } from '../scans/unit-day-people.entity';
 import { UnitDayPersonEntity } from '../scans/unit-day-person.entity';
 import { VenueActivityEntity } from '../scans/venue-activity.entity';
 import { VenueDayScansEntity } from '../scans/venue-day-scans.entity';
@@ -20,6 +21,7 @@ export const ENTITIES = [
   VenueActivityEntity,
   VenueDayScansEntity,
   UnitDayPersonEntity,
+  UnitDayPeopleEntity,
   UserEntity,
   RefreshTokenEntity,
   ApiKeyEntity,

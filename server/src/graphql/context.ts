@@ -4,7 +4,9 @@ import type { Identity } from '../auth/identity';
 import type { RateLimiter } from '../protection/rate-limiter';
 import { currentCodeLoader } from '../codes/venue-code.loaders';
 import type { Config } from '../config';
+import type { ScanIngestion } from '../scans/scan-ingestion.service';
 import { complianceStatsLoader } from '../stats/stats.loaders';
+import { riskDeclarationsLoader } from '../tracing/risk-declarations.loaders';
 import { venueByIdLoader } from '../venues/venue.loaders';
 
 /** Shared by every request: built once at start-up. */
@@ -23,6 +25,8 @@ export interface GraphQLContext extends AppServices {
   address: string | undefined;
   /** Login attempts per address (passwords are guessed through it). */
   loginLimiter: RateLimiter;
+  /** One per app: scans of concurrent requests are committed together (group commit). */
+  scanIngestion: ScanIngestion;
   em: EntityManager;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -32,6 +36,7 @@ function createLoaders(orm: MikroORM) {
     venueById: venueByIdLoader(orm),
     currentCode: currentCodeLoader(orm),
     complianceStats: complianceStatsLoader(orm),
+    riskDeclarations: riskDeclarationsLoader(orm),
   };
 }
 
@@ -40,12 +45,14 @@ export function createContext(
   identity: Identity,
   address: string | undefined,
   loginLimiter: RateLimiter,
+  scanIngestion: ScanIngestion,
 ): GraphQLContext {
   return {
     ...services,
     identity,
     address,
     loginLimiter,
+    scanIngestion,
     em: services.orm.em.fork(),
     loaders: createLoaders(services.orm),
   };

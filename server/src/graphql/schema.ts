@@ -14,7 +14,14 @@ import {
 } from '../areas/area.resolver';
 import { AuditLogConnectionResolver, AuditResolver } from '../audit/audit.resolver';
 import { AuthResolver } from '../auth/auth.resolver';
+import { VenueCodeResolver } from '../codes/venue-code.resolver';
+import { ScanResolver } from '../scans/scan.resolver';
 import { StatsResolver } from '../stats/stats.resolver';
+import {
+  ExposureResolver,
+  VenueRiskDeclarationsResolver,
+  VisitResolver,
+} from '../tracing/exposure.resolver';
 import { VenueConnectionResolver, VenueResolver } from '../venues/venue.resolver';
 
 /** The GraphQL schema; `schema.graphql` at the repo root is this, printed (pnpm schema:emit). */
@@ -31,9 +38,14 @@ export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
       StatsResolver,
       VenueResolver,
       VenueConnectionResolver,
+      VenueCodeResolver,
       AuthResolver,
       AuditResolver,
       AuditLogConnectionResolver,
+      ExposureResolver,
+      VisitResolver,
+      VenueRiskDeclarationsResolver,
+      ScanResolver,
     ],
     // type-graphql 2 skips class-validator unless asked
     validate: { forbidUnknownValues: false },

@@ -17,21 +17,38 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** iv ‖ tag ‖ ciphertext, so one bytea column holds all that decryption needs. */
-export function encryptPersonId(key: Buffer, identifier: string): Buffer {
+function seal(key: Buffer, text: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const ciphertext = Buffer.concat([
-    cipher.update(canonicalPersonId(identifier), 'utf8'),
-    cipher.final(),
-  ]);
+  const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
 }
 
-export function decryptPersonId(key: Buffer, sealed: Buffer): string {
+function unseal(key: Buffer, sealed: Buffer): string {
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
   decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([
     decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)),
     decipher.final(),
   ]).toString('utf8');
+}
+
+export function encryptPersonId(key: Buffer, identifier: string): Buffer {
+  return seal(key, canonicalPersonId(identifier));
+}
+
+export function decryptPersonId(key: Buffer, sealed: Buffer): string {
+  return unseal(key, sealed);
+}
+
+/**
+ * Other personal data that goes with a scan (the health declaration), sealed like the identifier
+ * and with the same key: whoever may decrypt one may decrypt the other.
+ */
+export function encryptJson(key: Buffer, value: unknown): Buffer {
+  return seal(key, JSON.stringify(value));
+}
+
+export function decryptJson<T = unknown>(key: Buffer, sealed: Buffer): T {
+  return JSON.parse(unseal(key, sealed)) as T;
 }

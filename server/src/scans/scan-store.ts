@@ -42,6 +42,8 @@ export function forgetScanPartitions(): void {
  * with the scans: a scan id already stored is skipped (and not counted again). Arrays go in
  * through unnest: one round trip for a whole batch. Returns the ids actually inserted.
  * Call inside the caller's transaction; the scans' venues must exist.
+ * Every insert takes its rows in key order, so that two writers whose batches share scan ids or
+ * rollup rows lock them in the same order and wait for each other instead of deadlocking.
  */
 export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<Set<string>> {
   if (scans.length === 0) return new Set();
@@ -49,8 +51,11 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
     client,
     scans.map((s) => s.scannedAt),
   );
-  const result = await client.query<{ id: string }>(
-    `with incoming as (
+  // prepared once per connection: planning this statement cost more than running it for a
+  // few dozen scans, which is what a group-commit flush of single-scan requests holds
+  const result = await client.query<{ id: string }>({
+    name: 'store-scans',
+    text: `with incoming as (
        select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
                             $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[])
          as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted,
@@ -59,14 +64,14 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
      inserted as (
        insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash,
                          person_encrypted, source_key_id, declaration_encrypted, reports_risk)
-       select * from incoming
+       select * from incoming order by id, scanned_at
        on conflict do nothing
        returning id, venue_id, scanned_at, person_hash, reports_risk,
          ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
      ),
      activity as (
        insert into venue_activity (venue_id, first_scan_at, last_scan_at, scans)
-       select venue_id, min(scanned_at), max(scanned_at), count(*) from inserted group by venue_id
+       select venue_id, min(scanned_at), max(scanned_at), count(*) from inserted group by venue_id order by venue_id
        on conflict (venue_id) do update set
          first_scan_at = least(venue_activity.first_scan_at, excluded.first_scan_at),
          last_scan_at = greatest(venue_activity.last_scan_at, excluded.last_scan_at),
@@ -74,7 +79,7 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
      ),
      per_day as (
        insert into venue_day_scans (venue_id, day, scans, risk_declarations)
-       select venue_id, day, count(*), count(*) filter (where reports_risk) from inserted group by venue_id, day
+       select venue_id, day, count(*), count(*) filter (where reports_risk) from inserted group by venue_id, day order by venue_id, day
        on conflict (venue_id, day) do update set
          scans = venue_day_scans.scans + excluded.scans,
          risk_declarations = venue_day_scans.risk_declarations + excluded.risk_declarations
@@ -85,10 +90,11 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
        from inserted i
        join venue v on v.id = i.venue_id
        cross join lateral (values (v.ward_code), (v.district_code), (v.city_code)) as unit(code)
+       order by 1, 2, 3
        on conflict do nothing
      )
      select id from inserted`,
-    [
+    values: [
       scans.map((s) => s.id),
       scans.map((s) => s.venueId),
       scans.map((s) => s.codeVersion),
@@ -102,6 +108,6 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
       scans.map((s) => s.declarationEncrypted ?? null),
       scans.map((s) => s.reportsRisk ?? false),
     ],
-  );
+  });
   return new Set(result.rows.map((row) => row.id));
 }

@@ -52,6 +52,12 @@ function statsSql(level: UnitLevel): string {
       from unit_day_person
       where unit_code = any($1::text[]) and day = $4::date
       group by unit_code
+    ),
+    -- a day past scan retention has no person rows left; the count taken before they were
+    -- deleted is final (retention.ts)
+    retired_people as (
+      select unit_code, people from unit_day_people
+      where unit_code = any($1::text[]) and day = $4::date
     )
     select u.code as "unitCode",
       coalesce(f.registered, 0) as "registeredVenues",
@@ -59,10 +65,11 @@ function statsSql(level: UnitLevel): string {
       coalesce(f.never_scanned, 0) as "neverScannedVenues",
       coalesce(f.dormant, 0) as "dormantVenues",
       coalesce(f.scans, 0) as scans,
-      coalesce(p.people, 0) as people
+      coalesce(r.people, p.people, 0) as people
     from unnest($1::text[]) as u(code)
     left join venue_figures f on f.unit_code = u.code
-    left join people p on p.unit_code = u.code`;
+    left join people p on p.unit_code = u.code
+    left join retired_people r on r.unit_code = u.code`;
 }
 
 export async function computeComplianceStats(

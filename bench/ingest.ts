@@ -1,0 +1,298 @@
+/**
+ * Ingestion benchmark (issue 4): scans through quetma's HTTP API against the raw PostgreSQL
+ * ceiling on the same database and table shape, all in one run.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench:ingest
+ *
+ * (a) single-scan POST /api/scans from 64 concurrent clients: requests/s, p50, p99
+ * (b) POST /api/scans with batches of 500 (4 clients): scans/s
+ * (c) raw PostgreSQL on a copy of the scan table (same columns, keys, indexes, daily
+ *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) sent
+ * and prints (a) / raw single-row and (b) / COPY. Options: BENCH_SECONDS (10), BENCH_VENUES (2000).
+ * Creates and drops the database `quetma_bench_ingest` (BENCH_KEEP=1 keeps it).
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Pool, type PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { AreaDirectory } from '../server/src/areas/area-directory';
+import { createApiKey } from '../server/src/auth/api-key.service';
+import { createUser } from '../server/src/auth/user.service';
+import { signCodePayload } from '../server/src/codes/code-payload';
+import { loadConfig } from '../server/src/config';
+import {
+  createDatabaseIfMissing,
+  dropDatabase,
+  migrate,
+  withDatabase,
+} from '../server/src/db/database';
+import { startEmbeddedPostgres } from '../server/src/db/embedded-postgres';
+import { ormOptions } from '../server/src/db/mikro-orm.config';
+import { seedHanoiUnits } from '../server/src/db/seeders/units.seeder';
+import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const VENUES = Number(process.env.BENCH_VENUES ?? 2_000);
+const CONCURRENCY = 64;
+const BATCH = 500;
+const BATCH_CLIENTS = 4;
+const PORT = 4901;
+const SIGNING_KEYS = new Map([['k1', Buffer.alloc(32, 5)]]);
+const PERSON_HASH_KEY = 'bench-only-person-hash-key-0123456789abcdef';
+const PERSON_ENCRYPTION_KEY = Buffer.alloc(32, 6);
+
+interface Timing {
+  count: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+function summarize(latencies: number[], elapsedSeconds: number, items = latencies.length): Timing {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { count: items, perSecond: items / elapsedSeconds, p50: at(0.5), p99: at(0.99) };
+}
+
+/** `clients` loops sending one request after another for SECONDS; each returns items done. */
+async function run(clients: number, request: () => Promise<number>): Promise<Timing> {
+  const latencies: number[] = [];
+  let items = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < deadline) {
+        const t = performance.now();
+        // not `items += await …`: that reads `items` before the await and loses other clients' counts
+        const done = await request();
+        items += done;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return summarize(latencies, (performance.now() - started) / 1000, items);
+}
+
+async function main() {
+  const config = loadConfig();
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'bench'), port: 54369 });
+  const serverUrl = config.databaseUrl ?? embedded!.serverUrl;
+  const url = withDatabase(serverUrl, 'quetma_bench_ingest');
+  await dropDatabase(url);
+  await createDatabaseIfMissing(url);
+  const orm = await MikroORM.init(ormOptions(url));
+  await migrate(orm);
+  await seedHanoiUnits(orm);
+  const conn = orm.em.getConnection();
+  await conn.execute(`
+    insert into venue (id, name, search_text, name_sort, category, address, ward_code, district_code, city_code,
+      registrant_name, registrant_phone, registered_at, updated_at)
+    select gen_random_uuid(), 'Địa điểm ' || g, 'dia diem ' || g, 'dia diem ' || g, 'RESTAURANT', 'Số ' || g,
+      w.code, w.parent_code, '01', 'Nguyễn Văn An', '+84912345678', now() - interval '60 days', now()
+    from generate_series(1, ${VENUES}) g
+    join lateral (select code, parent_code from administrative_unit where level = 'WARD'
+                  order by code offset (g % 579) limit 1) w on true`);
+  await conn.execute(`insert into venue_code (id, venue_id, version, key_id, issued_at)
+    select gen_random_uuid(), id, 1, 'k1', now() - interval '60 days' from venue`);
+  const venueIds = (await conn.execute<{ id: string }[]>('select id from venue')).map((r) => r.id);
+  const payloads = venueIds.map((venueId) =>
+    signCodePayload(SIGNING_KEYS, { venueId, version: 1, keyId: 'k1' }),
+  );
+  const areas = await AreaDirectory.load(orm);
+  const admin = await createUser(
+    orm,
+    areas,
+    {
+      email: 'bench@quetma.vn',
+      name: 'Bench',
+      role: 'CITY_ADMIN',
+      password: 'bench-password-0123',
+    },
+    new Date(),
+  );
+  const { secret: key } = await createApiKey(
+    orm,
+    { name: 'bench', role: 'SCAN_SOURCE' },
+    admin.id,
+    new Date(),
+  );
+  // the raw baseline's table: the scan table's shape, partitions for the same days
+  await conn.execute(`create table raw_scan (like scan including defaults including constraints including indexes)
+    partition by range (scanned_at)`);
+  await conn.execute(`
+    do $$ declare d date; begin
+      for d in select generate_series(current_date - 2, current_date + 1, interval '1 day')::date loop
+        execute format('create table %I partition of raw_scan for values from (%L) to (%L)',
+          'raw_scan_p' || to_char(d, 'YYYYMMDD'), (d::text || ' 00:00+07')::timestamptz,
+          ((d + 1)::text || ' 00:00+07')::timestamptz);
+      end loop; end $$`);
+  await conn.execute('select quetma_ensure_scan_partitions(current_date - 2, current_date + 1)');
+  await orm.close(true);
+
+  let n = 0;
+  const scanItem = () => {
+    n += 1;
+    return {
+      id: randomUUID(),
+      code: payloads[n % payloads.length],
+      scannedAt: new Date(Date.now() - 1_000).toISOString(),
+      direction: 'IN',
+      method: 'VISITOR_SCANNED_VENUE',
+      person: `09${String(10_000_000 + (n % 50_000)).slice(-8)}`,
+    };
+  };
+
+  const server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: path.resolve(__dirname, '..', 'server'),
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(PORT),
+      NODE_ENV: 'production',
+      DEMO_DATA: 'false',
+      PERSON_HASH_KEY,
+      PERSON_ENCRYPTION_KEY: PERSON_ENCRYPTION_KEY.toString('base64'),
+      JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdefghij',
+      CODE_SIGNING_KEYS: `k1=${SIGNING_KEYS.get('k1')!.toString('base64')}`,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const pool = new Pool({ connectionString: url, max: CONCURRENCY });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.on(
+        'data',
+        (chunk: Buffer) => chunk.toString().includes('quetma is running') && resolve(),
+      );
+      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const post = (body: unknown) =>
+      new Promise<{ accepted: number }>((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = http.request(
+          {
+            agent,
+            host: '127.0.0.1',
+            port: PORT,
+            path: '/api/scans',
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${key}`,
+              'content-length': Buffer.byteLength(data),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString();
+              if (res.statusCode !== 200)
+                return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+              resolve(JSON.parse(text));
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(data);
+      });
+
+    // warm-up, and a check that scans are accepted at all
+    const check = await post({ scans: Array.from({ length: 10 }, scanItem) });
+    if (check.accepted !== 10)
+      throw new Error(`warm-up scans not accepted: ${JSON.stringify(check)}`);
+    for (let i = 0; i < 200; i++) await post(scanItem());
+
+    const single = await run(CONCURRENCY, async () => (await post(scanItem())).accepted);
+    const batched = await run(
+      BATCH_CLIENTS,
+      async () => (await post({ scans: Array.from({ length: BATCH }, scanItem) })).accepted,
+    );
+
+    // (c) the raw ceiling: the same rows, straight into a scan-shaped table
+    const rawRow = () => {
+      const item = scanItem();
+      return [
+        item.id,
+        randomPick(venueIds),
+        1,
+        item.scannedAt,
+        new Date().toISOString(),
+        'IN',
+        'VISITOR_SCANNED_VENUE',
+        hashPersonId(Buffer.from(PERSON_HASH_KEY), item.person),
+        encryptPersonId(PERSON_ENCRYPTION_KEY, item.person),
+      ];
+    };
+    const insertSql = `insert into raw_scan (id, venue_id, code_version, scanned_at, received_at, direction, method,
+      person_hash, person_encrypted) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+    const rawSingle = await run(CONCURRENCY, async () => {
+      await pool.query({ name: 'raw-insert', text: insertSql, values: rawRow() });
+      return 1;
+    });
+    const copyRows = Math.max(batched.count, 10_000);
+    const rows = Array.from({ length: copyRows }, () => rawRow());
+    const client: PoolClient = await pool.connect();
+    const copyStarted = performance.now();
+    try {
+      const copy = client.query(
+        copyFrom(`copy raw_scan (id, venue_id, code_version, scanned_at, received_at, direction, method,
+          person_hash, person_encrypted) from stdin`),
+      );
+      const lines = rows.map(
+        (r) =>
+          `${r.slice(0, 7).join('\t')}\t\\\\x${(r[7] as Buffer).toString('hex')}\t\\\\x${(r[8] as Buffer).toString('hex')}\n`,
+      );
+      await pipeline(Readable.from(lines), copy);
+    } finally {
+      client.release();
+    }
+    const copyPerSecond = copyRows / ((performance.now() - copyStarted) / 1000);
+
+    const fmt = (t: Timing, unit: string) =>
+      `${t.perSecond.toFixed(0).padStart(8)} ${unit}/s   p50 ${t.p50.toFixed(1)} ms   p99 ${t.p99.toFixed(1)} ms   (${t.count})`;
+    console.log(`\n${VENUES} venues, ${SECONDS} s per measurement`);
+    console.log(`(a) quetma single-scan POSTs, ${CONCURRENCY} clients  ${fmt(single, 'req')}`);
+    console.log(
+      `(b) quetma batches of ${BATCH}, ${BATCH_CLIENTS} clients      ${fmt(batched, 'scans')}`,
+    );
+    console.log(`(c) raw single-row INSERT, ${CONCURRENCY} connections ${fmt(rawSingle, 'rows')}`);
+    console.log(
+      `(c) raw COPY of ${copyRows} rows            ${copyPerSecond.toFixed(0).padStart(8)} rows/s`,
+    );
+    console.log(
+      `(a) / raw single-row INSERT: ${(single.perSecond / rawSingle.perSecond).toFixed(2)}×  (target ≥ 1.0×, p99 < 50 ms)`,
+    );
+    console.log(
+      `(b) / raw COPY:              ${(batched.perSecond / copyPerSecond).toFixed(2)}×  (target ≥ 0.5×)`,
+    );
+  } finally {
+    await pool.end();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    if (!process.env.BENCH_KEEP) await dropDatabase(url);
+    await embedded?.stop();
+  }
+}
+
+function randomPick<T>(list: T[]): T {
+  return list[Math.floor(Math.random() * list.length)];
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { decryptJson, decryptPersonId, encryptJson, encryptPersonId } from './person-identity';
+
+describe('person identity sealing', () => {
+  const key = randomBytes(32);
+
+  it('seals a health declaration so that its bytes do not show it, and opens it again', () => {
+    const declaration = { symptoms: true, contactWithCase: false, recentTravel: false };
+    const sealed = encryptJson(key, declaration);
+    expect(sealed.includes(Buffer.from('symptoms'))).to.equal(false);
+    expect(sealed.includes(Buffer.from('true'))).to.equal(false);
+    expect(decryptJson(key, sealed)).to.deep.equal(declaration);
+    // a fresh IV each time: equal declarations do not look equal
+    expect(encryptJson(key, declaration).equals(sealed)).to.equal(false);
+  });
+
+  it('refuses a sealed value that was altered, or opened with another key', () => {
+    const sealed = encryptJson(key, { symptoms: false });
+    const altered = Buffer.from(sealed);
+    altered[altered.length - 1] ^= 1;
+    expect(() => decryptJson(key, altered)).to.throw();
+    expect(() => decryptJson(randomBytes(32), sealed)).to.throw();
+  });
+
+  it('opens an identifier in its canonical form', () => {
+    expect(decryptPersonId(key, encryptPersonId(key, '0912 345-678'))).to.equal('0912345678');
+  });
+});

@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { authenticate } from '../auth/authenticate';
+import type { AppServices } from '../graphql/context';
+import { sendJson } from '../http/respond';
+import { GroupCommitClosedError } from './group-commit';
+import { MAX_SCANS_PER_REQUEST } from './scan-item';
+import type { ScanIngestion } from './scan-ingestion.service';
+
+/** Past this a body is refused with 413: 1,000 scans take about a third of it. */
+export const MAX_SCAN_BODY_BYTES = 1_000_000;
+
+type Log = (message: string, error?: unknown) => void;
+
+/** Errors in the shape /graphql and the rate limiter use, so a client parses one shape. */
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * POST /api/scans: one scan object, or `{ "scans": [ … ] }` with up to 1,000, for SCAN_SOURCE
+ * keys. Same judgement as the `recordScans` mutation (ScanIngestion), for apps that would
+ * rather not speak GraphQL. Answered 200 with a result per item once they are committed.
+ */
+export function scansHandler(services: AppServices, ingestion: ScanIngestion, log: Log) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Send scans with POST.');
+    }
+    let identity;
+    try {
+      identity = await authenticate(
+        services.orm,
+        services.config.jwtSecret,
+        req.headers.authorization,
+        services.now(),
+      );
+    } catch (error) {
+      if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
+        return sendError(res, 401, 'UNAUTHENTICATED', error.message);
+      }
+      throw error;
+    }
+    if (!identity.role) {
+      return sendError(
+        res,
+        401,
+        'UNAUTHENTICATED',
+        "Send the scan source's API key: Authorization: Bearer qmk_…",
+      );
+    }
+    if (identity.role !== 'SCAN_SOURCE') {
+      return sendError(
+        res,
+        403,
+        'FORBIDDEN',
+        `Only SCAN_SOURCE API keys may send scans; this caller is ${identity.role}.`,
+      );
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      return sendError(
+        res,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Send JSON with Content-Type: application/json${type ? `, not ${type}` : ''}.`,
+      );
+    }
+    const raw = await readBody(req, MAX_SCAN_BODY_BYTES);
+    if (!raw) {
+      return sendError(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `The body is larger than ${MAX_SCAN_BODY_BYTES} bytes: send fewer scans per request.`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      return sendError(
+        res,
+        400,
+        'BAD_REQUEST',
+        `The body is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendError(
+        res,
+        400,
+        'BAD_REQUEST',
+        'Send one scan as a JSON object, or several as { "scans": [ … ] }.',
+      );
+    }
+    const batch = 'scans' in body;
+    const items = batch ? (body as { scans: unknown }).scans : [body];
+    if (!Array.isArray(items)) {
+      return sendError(res, 400, 'BAD_REQUEST', '"scans" must be an array of scans.');
+    }
+    if (items.length > MAX_SCANS_PER_REQUEST) {
+      return sendError(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `At most ${MAX_SCANS_PER_REQUEST} scans a request, not ${items.length}: send the rest in another.`,
+      );
+    }
+    let outcome;
+    try {
+      outcome = await ingestion.record(items, identity.id);
+    } catch (error) {
+      const stopping = error instanceof GroupCommitClosedError;
+      if (!stopping) log('could not store scans', error);
+      // nothing of the request was kept, and scan ids make a retry safe
+      return sendError(
+        res,
+        stopping ? 503 : 500,
+        'INTERNAL_SERVER_ERROR',
+        'The scans could not be stored, none of them: send the same request again.',
+      );
+    }
+    sendJson(res, 200, outcome);
+  };
+}
+
+/** The body, or undefined when it is over `limit` (read to the end all the same). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
