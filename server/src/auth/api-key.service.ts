@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../db/sql';
 import { badInput, notFound } from '../graphql/errors';
 import { newApiKey } from './api-key-format';
+import { forgetApiKey } from './authenticate';
 import type { ApiKeyRole } from './api-key.entity';
 
 export interface ApiKeyRow {
@@ -68,5 +69,7 @@ export async function revokeApiKey(orm: MikroORM, id: string, now: Date): Promis
     [id, now],
   );
   if (!rows[0]) throw notFound(`No API key has the id ${id}.`, 'id');
-  return (await findApiKey(orm, id))!;
+  const key = (await findApiKey(orm, id))!;
+  forgetApiKey(key.prefix);
+  return key;
 }

@@ -51,18 +51,39 @@ export async function authenticate(
   return { kind: 'USER', id: claims.userId, label: claims.email, role: claims.role, scope };
 }
 
+/**
+ * Keys by prefix, kept for a few seconds: a scan source sends thousands of requests a minute,
+ * and a database round trip per request was the largest cost of a single-scan request.
+ * Revoking through this process forgets the key at once; another server process notices
+ * within KEY_CACHE_MS.
+ */
+const KEY_CACHE_MS = 10_000;
+const keyCache = new Map<string, { key: KeyRow | undefined; fetchedAt: number }>();
+
+export function forgetApiKey(prefix: string): void {
+  keyCache.delete(prefix);
+}
+
+async function findKey(orm: MikroORM, prefix: string): Promise<KeyRow | undefined> {
+  const cached = keyCache.get(prefix);
+  if (cached && Date.now() - cached.fetchedAt < KEY_CACHE_MS) return cached.key;
+  const [key] = await queryRows<KeyRow>(
+    orm,
+    `select id, name, role, secret_hash as "secretHash", expires_at as "expiresAt", revoked_at as "revokedAt",
+       last_used_at as "lastUsedAt"
+     from api_key where prefix = $1`,
+    [prefix],
+    'api-key-by-prefix',
+  );
+  // bounded: unknown prefixes are cached too (a flood of made-up keys), so sweep when large
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(prefix, { key, fetchedAt: Date.now() });
+  return key;
+}
+
 async function authenticateApiKey(orm: MikroORM, token: string, now: Date): Promise<Identity> {
   const parts = parseApiKey(token);
-  const [key] = parts
-    ? await queryRows<KeyRow>(
-        orm,
-        `select id, name, role, secret_hash as "secretHash", expires_at as "expiresAt", revoked_at as "revokedAt",
-           last_used_at as "lastUsedAt"
-         from api_key where prefix = $1`,
-        [parts.prefix],
-        'api-key-by-prefix',
-      )
-    : [];
+  const key = parts ? await findKey(orm, parts.prefix) : undefined;
   if (!parts || !key || !secretMatches(parts.secret, key.secretHash)) {
     throw unauthenticated('The API key is not valid.');
   }
@@ -72,6 +93,7 @@ async function authenticateApiKey(orm: MikroORM, token: string, now: Date): Prom
   }
   // last use is for people auditing keys: to the minute is enough, and spares a write per request
   if (!key.lastUsedAt || now.getTime() - new Date(key.lastUsedAt).getTime() > 60_000) {
+    key.lastUsedAt = now;
     await queryRows(
       orm,
       'update api_key set last_used_at = $2 where id = $1',

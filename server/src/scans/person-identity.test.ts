@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { decryptJson, decryptPersonId, encryptJson, encryptPersonId } from './person-identity';
+import {
+  decryptJson,
+  decryptPersonId,
+  encryptJson,
+  encryptPersonId,
+  hashPersonId,
+} from './person-identity';
 
 describe('person identity sealing', () => {
   const key = randomBytes(32);
@@ -23,7 +29,15 @@ describe('person identity sealing', () => {
     expect(() => decryptJson(randomBytes(32), sealed)).to.throw();
   });
 
-  it('opens an identifier in its canonical form', () => {
+  it('opens an identifier as the person gave it, without separators', () => {
     expect(decryptPersonId(key, encryptPersonId(key, '0912 345-678'))).to.equal('0912345678');
+    expect(decryptPersonId(key, encryptPersonId(key, '001 201.000-001'))).to.equal('001201000001');
+  });
+
+  it('matches one phone however it is written, and tells different people apart', () => {
+    const same = ['0912345678', '+84 912 345 678', '84912345678'].map((p) => hashPersonId(key, p));
+    expect(same[1].equals(same[0])).to.equal(true);
+    expect(same[2].equals(same[0])).to.equal(true);
+    expect(hashPersonId(key, '0912345679').equals(same[0])).to.equal(false);
   });
 });

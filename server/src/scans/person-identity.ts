@@ -1,16 +1,23 @@
+import { normalizeVietnameseMobile } from '@quetma/shared';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * A scanning person's identifier (phone or ID number) is never stored in clear: a keyed hash
  * matches their scans to each other, and an AES-256-GCM copy lets an audited tracing look-up
- * reach them. Identifiers are compared in a canonical form (no spaces, dots or dashes, upper case).
+ * reach them. Identifiers are kept without spaces, dots or dashes, upper case; the hash is taken
+ * of a mobile number's +84 form, so the same phone typed two ways matches.
  */
 export function canonicalPersonId(identifier: string): string {
   return identifier.replace(/[\s.\-()]/g, '').toUpperCase();
 }
 
+/** What the hash is taken of: one phone written 0912…, 84912… or +84 912… is one person. */
+function matchingForm(identifier: string): string {
+  return normalizeVietnameseMobile(identifier) ?? canonicalPersonId(identifier);
+}
+
 export function hashPersonId(key: Buffer, identifier: string): Buffer {
-  return createHmac('sha256', key).update(canonicalPersonId(identifier)).digest();
+  return createHmac('sha256', key).update(matchingForm(identifier)).digest();
 }
 
 const IV_BYTES = 12;
