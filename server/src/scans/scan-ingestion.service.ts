@@ -128,19 +128,53 @@ function rejected(reason: ScanRejection, message: string): ScanVerdict {
  * Scan ingestion for both doors (POST /api/scans and `recordScans`): checks each item, then
  * hands the well-formed ones to a group committer shared by all requests, so that concurrent
  * requests are judged and stored in one transaction and each is answered after its COMMIT.
- * Flushes run one at a time, so a retry racing its original is judged after the original
- * committed, even with another scannedAt. (Another server process on the same database is only
+ * Two flushes overlap, so that one is judged while the other commits. A retry racing its
+ * original in the other flush waits for that flush and is then a duplicate if the original was
+ * stored, even with another scannedAt. (Another server process on the same database is only
  * held off by the (id, scanned_at) key: a same-id retry with another time could then slip in.)
  */
 export class ScanIngestion {
   private readonly committer: GroupCommitter<PendingScan, ScanVerdict>;
+  /** Ids of flushes not yet committed, with whether each was stored once they have. */
+  private readonly inFlightIds = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: ScanIngestionDeps) {
-    // one flush at a time: the id look-up of a flush must see what the one before committed
-    this.committer = new GroupCommitter((batch) => this.flush(batch), {
+    this.committer = new GroupCommitter((batch) => this.trackedFlush(batch), {
       maxBatch: MAX_SCANS_PER_REQUEST,
-      maxInFlight: 1,
+      maxInFlight: 2,
     });
+  }
+
+  /**
+   * Registers the batch's ids before anything reads the database, and forgets them only after
+   * COMMIT: a flush that starts earlier sees them here, one that starts later sees the rows.
+   */
+  private async trackedFlush(batch: PendingScan[]): Promise<ScanVerdict[]> {
+    const earlier = new Map<string, Promise<boolean>>();
+    for (const { item } of batch) {
+      const other = this.inFlightIds.get(item.id);
+      if (other) earlier.set(item.id, other);
+    }
+    let settle!: (verdicts: ScanVerdict[] | undefined) => void;
+    const done = new Promise<ScanVerdict[] | undefined>((resolve) => (settle = resolve));
+    const mine = new Map<string, Promise<boolean>>();
+    batch.forEach(({ item }, i) => {
+      if (mine.has(item.id) || earlier.has(item.id)) return;
+      const stored = done.then((verdicts) => verdicts?.[i].status === 'ACCEPTED');
+      mine.set(item.id, stored);
+      this.inFlightIds.set(item.id, stored);
+    });
+    let verdicts: ScanVerdict[] | undefined;
+    try {
+      const storedEarlier = new Set<string>();
+      for (const [id, stored] of earlier) if (await stored) storedEarlier.add(id);
+      verdicts = await this.flush(batch, storedEarlier);
+      return verdicts;
+    } finally {
+      settle(verdicts);
+      for (const [id, stored] of mine)
+        if (this.inFlightIds.get(id) === stored) this.inFlightIds.delete(id);
+    }
   }
 
   /** Records items from a SCAN_SOURCE key; rejects (GroupCommitError) only when storing failed. */
@@ -205,7 +239,10 @@ export class ScanIngestion {
    * batch), each scan judged, the accepted ones stored with their rollups (storeScans, one
    * statement). Callers hear back after COMMIT.
    */
-  private async flush(batch: PendingScan[]): Promise<ScanVerdict[]> {
+  private async flush(
+    batch: PendingScan[],
+    storedEarlier: ReadonlySet<string>,
+  ): Promise<ScanVerdict[]> {
     const { orm, config } = this.deps;
     ingestionCounters.flushes += 1;
     ingestionCounters.scans += batch.length;
@@ -235,6 +272,7 @@ export class ScanIngestion {
         }),
       ]);
       const storedIds = new Set(rows.filter((r) => r.kind === 'scan').map((r) => r.id));
+      for (const id of storedEarlier) storedIds.add(id);
       const registeredAt = new Map(
         rows.filter((r) => r.kind === 'venue').map((r) => [r.id, new Date(r.registeredAt!)]),
       );
