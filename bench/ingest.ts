@@ -22,8 +22,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AreaDirectory } from '../server/src/areas/area-directory';
-import { createApiKey } from '../server/src/auth/api-key.service';
-import { createUser } from '../server/src/auth/user.service';
+import { createApiKey } from '../server/src/auth/api-keys/api-key.service';
+import { createUser } from '../server/src/auth/users/user.service';
 import { signCodePayload } from '../server/src/codes/code-payload';
 import { loadConfig } from '../server/src/config';
 import {

@@ -25,8 +25,8 @@ import { startEmbeddedPostgres } from '../server/src/db/embedded-postgres';
 import { ormOptions } from '../server/src/db/mikro-orm.config';
 import { seedHanoiUnits } from '../server/src/db/seeders/units.seeder';
 import { AreaDirectory } from '../server/src/areas/area-directory';
-import { createApiKey } from '../server/src/auth/api-key.service';
-import { createUser } from '../server/src/auth/user.service';
+import { createApiKey } from '../server/src/auth/api-keys/api-key.service';
+import { createUser } from '../server/src/auth/users/user.service';
 
 const VENUES = Number(process.env.BENCH_VENUES ?? 200_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

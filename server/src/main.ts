@@ -6,7 +6,7 @@ import { openDatabase } from './db/database';
 import { seedDemoData } from './db/seeders/demo.seeder';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoAccounts } from './db/seeders/demo-accounts.seeder';
 import { seedHanoiUnits } from './db/seeders/units.seeder';
-import { scheduleScanRetention } from './scans/retention';
+import { scheduleScanRetention } from './scans/retention/retention';
 
 /** Reads config, opens the database, starts HTTP; nothing else. */
 async function main() {

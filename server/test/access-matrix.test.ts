@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { createApiKey, revokeApiKey } from '../src/auth/api-key.service';
-import { signAccessToken, verifyAccessToken } from '../src/auth/tokens';
-import { createUser } from '../src/auth/user.service';
+import { createApiKey, revokeApiKey } from '../src/auth/api-keys/api-key.service';
+import { signAccessToken, verifyAccessToken } from '../src/auth/sessions/tokens';
+import { createUser } from '../src/auth/users/user.service';
 import { signCodePayload } from '../src/codes/code-payload';
 import { registerVenue } from './factories';
 import {

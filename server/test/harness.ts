@@ -9,9 +9,9 @@ import { ormOptions } from '../src/db/mikro-orm.config';
 import { seedHanoiUnits } from '../src/db/seeders/units.seeder';
 import { forgetScanPartitions } from '../src/scans/scan-store';
 import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
-import { createApiKey } from '../src/auth/api-key.service';
-import { signAccessToken } from '../src/auth/tokens';
-import { createUser } from '../src/auth/user.service';
+import { createApiKey } from '../src/auth/api-keys/api-key.service';
+import { signAccessToken } from '../src/auth/sessions/tokens';
+import { createUser } from '../src/auth/users/user.service';
 
 /**
  * The test environment: a database of its own on real PostgreSQL (DATABASE_URL's server when

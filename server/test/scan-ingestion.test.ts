@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { createApp } from '../src/app';
 import { signCodePayload } from '../src/codes/code-payload';
 import { decryptJson, decryptPersonId, hashPersonId } from '../src/scans/person-identity';
-import { ingestionCounters } from '../src/scans/scan-ingestion.service';
+import { ingestionCounters } from '../src/scans/ingestion/scan-ingestion.service';
 import { closeVenue, registerVenue } from './factories';
 import { graphql, graphqlData, resetData, testEnv, type CallerName } from './harness';
 

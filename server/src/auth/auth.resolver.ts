@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
 import { requireUuid } from '../graphql/ids';
-import { createApiKey, listApiKeys, revokeApiKey } from './api-key.service';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys/api-key.service';
 import {
   ApiKey,
   Caller,
@@ -14,8 +14,13 @@ import {
   Session,
   User,
 } from './auth.types';
-import { login, logout, refreshSession, type Session as SessionRow } from './session.service';
-import { createUser, disableUser, findUser, listUsers, type UserRow } from './user.service';
+import {
+  login,
+  logout,
+  refreshSession,
+  type Session as SessionRow,
+} from './sessions/session.service';
+import { createUser, disableUser, findUser, listUsers, type UserRow } from './users/user.service';
 
 function tooManyLogins(retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ROLES, type Role } from '@quetma/shared';
-import { API_KEY_ROLES, type ApiKeyRole } from './api-key.entity';
+import { API_KEY_ROLES, type ApiKeyRole } from './api-keys/api-key.entity';
 
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
 registerEnumType(RoleEnum, {

@@ -2,9 +2,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
 import { GraphQLError } from 'graphql';
 import { queryRows } from '../db/sql';
-import { looksLikeApiKey, parseApiKey, secretMatches } from './api-key-format';
+import { looksLikeApiKey, parseApiKey, secretMatches } from './api-keys/api-key-format';
 import { ANONYMOUS, scopeOf, type Identity } from './identity';
-import { verifyAccessToken } from './tokens';
+import { verifyAccessToken } from './sessions/tokens';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {

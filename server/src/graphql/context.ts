@@ -4,7 +4,7 @@ import type { Identity } from '../auth/identity';
 import type { RateLimiter } from '../protection/rate-limiter';
 import { currentCodeLoader } from '../codes/venue-code.loaders';
 import type { Config } from '../config';
-import type { ScanIngestion } from '../scans/scan-ingestion.service';
+import type { ScanIngestion } from '../scans/ingestion/scan-ingestion.service';
 import { complianceStatsLoader } from '../stats/stats.loaders';
 import { riskDeclarationsLoader } from '../tracing/risk-declarations.loaders';
 import { venueByIdLoader } from '../venues/venue.loaders';

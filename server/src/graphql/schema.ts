@@ -15,7 +15,7 @@ import {
 import { AuditLogConnectionResolver, AuditResolver } from '../audit/audit.resolver';
 import { AuthResolver } from '../auth/auth.resolver';
 import { VenueCodeResolver } from '../codes/venue-code.resolver';
-import { ScanResolver } from '../scans/scan.resolver';
+import { ScanResolver } from '../scans/ingestion/scan.resolver';
 import { StatsResolver } from '../stats/stats.resolver';
 import {
   ExposureResolver,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
 import type { AreaDirectory } from '../../areas/area-directory';
-import { apiKeyFromParts } from '../../auth/api-key-format';
-import { createUser } from '../../auth/user.service';
+import { apiKeyFromParts } from '../../auth/api-keys/api-key-format';
+import { createUser } from '../../auth/users/user.service';
 import { queryRows } from '../sql';
 
 /** The demo password of every demo account (development mode only). */

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { sha256 } from './tokens';
+import { sha256 } from '../sessions/tokens';
 
 /** `qmk_<8 hex prefix>_<43 base64url secret>`: the prefix finds the key, the secret proves it. */
 const KEY_PATTERN = /^qmk_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;

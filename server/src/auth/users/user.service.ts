@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
-import type { AreaDirectory } from '../areas/area-directory';
-import { queryRows } from '../db/sql';
-import { badInput, conflict, notFound } from '../graphql/errors';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+import type { AreaDirectory } from '../../areas/area-directory';
+import { queryRows } from '../../db/sql';
+import { badInput, conflict, notFound } from '../../graphql/errors';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../sessions/passwords';
 
 export interface NewUser {
   email: string;

@@ -1,17 +1,17 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { verifyCodePayload } from '../codes/code-payload';
-import { checkScannedCodes, type ScannedCodeCheck } from '../codes/scanned-code';
-import type { Config } from '../config';
-import { withPgTransaction } from '../db/sql';
+import { verifyCodePayload } from '../../codes/code-payload';
+import { checkScannedCodes, type ScannedCodeCheck } from '../../codes/scanned-code';
+import type { Config } from '../../config';
+import { withPgTransaction } from '../../db/sql';
 import { GroupCommitter } from './group-commit';
-import { encryptJson, encryptPersonId, hashPersonId } from './person-identity';
+import { encryptJson, encryptPersonId, hashPersonId } from '../person-identity';
 import {
   MAX_SCANS_PER_REQUEST,
   parseScanItem,
   type ScanItem,
   type ScanRejection,
 } from './scan-item';
-import { storeScans, type NewScan } from './scan-store';
+import { storeScans, type NewScan } from '../scan-store';
 
 export type ScanVerdict =
   | { status: 'ACCEPTED' }

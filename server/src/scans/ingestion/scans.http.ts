@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { authenticate } from '../auth/authenticate';
-import type { AppServices } from '../graphql/context';
-import { sendJson } from '../http/respond';
+import { authenticate } from '../../auth/authenticate';
+import type { AppServices } from '../../graphql/context';
+import { sendJson } from '../../http/respond';
 import { GroupCommitClosedError } from './group-commit';
 import { MAX_SCANS_PER_REQUEST } from './scan-item';
 import type { ScanIngestion } from './scan-ingestion.service';

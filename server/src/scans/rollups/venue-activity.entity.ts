@@ -1,5 +1,5 @@
 import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
-import { VenueEntity } from '../venues/venue.entity';
+import { VenueEntity } from '../../venues/venue.entity';
 
 /**
  * Per venue: first and last accepted scan and the running count, kept current in the same

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
-import { badInput } from '../graphql/errors';
+import type { GraphQLContext } from '../../graphql/context';
+import { badInput } from '../../graphql/errors';
 import { MAX_SCANS_PER_REQUEST } from './scan-item';
 import { ScanInput } from './scan.input';
 import { RecordScansResult } from './scan.type';

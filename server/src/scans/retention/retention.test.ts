@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { addDays, localDayStart } from '@quetma/shared';
-import { queryRows } from '../db/sql';
-import { graphqlData, resetData, testEnv } from '../../test/harness';
-import { addScans, closeVenue, registerVenue, type ScanSpec } from '../../test/factories';
+import { queryRows } from '../../db/sql';
+import { graphqlData, resetData, testEnv } from '../../../test/harness';
+import { addScans, closeVenue, registerVenue, type ScanSpec } from '../../../test/factories';
 import {
   describeRetention,
   dropExpiredScanPartitions,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { queryRows } from '../db/sql';
-import { badInput, notFound } from '../graphql/errors';
+import { queryRows } from '../../db/sql';
+import { badInput, notFound } from '../../graphql/errors';
 import { newApiKey } from './api-key-format';
-import { forgetApiKey } from './authenticate';
+import { forgetApiKey } from '../authenticate';
 import type { ApiKeyRole } from './api-key.entity';
 
 export interface ApiKeyRow {

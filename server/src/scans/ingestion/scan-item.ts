@@ -1,6 +1,6 @@
 import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } from '@quetma/shared';
-import { isUuid } from '../graphql/ids';
-import { canonicalPersonId } from './person-identity';
+import { isUuid } from '../../graphql/ids';
+import { canonicalPersonId } from '../person-identity';
 
 /**
  * One scan as a check-in app sends it, checked for shape before anything else: what needs no

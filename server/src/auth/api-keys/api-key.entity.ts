@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, type Opt, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { UserEntity } from './user.entity';
+import { UserEntity } from '../users/user.entity';
 
 export const API_KEY_ROLES = ['INTEGRATOR', 'SCAN_SOURCE'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];

@@ -9,7 +9,7 @@ import {
   Unique,
 } from '@mikro-orm/core';
 import { ROLES, type Role } from '@quetma/shared';
-import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
+import { AdministrativeUnitEntity } from '../../areas/administrative-unit.entity';
 
 /** A person who logs in. Officers belong to the district or ward they look after. */
 @Entity({ tableName: 'app_user' })

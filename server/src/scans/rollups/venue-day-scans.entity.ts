@@ -1,5 +1,5 @@
 import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
-import { VenueEntity } from '../venues/venue.entity';
+import { VenueEntity } from '../../venues/venue.entity';
 
 /** Per venue and local day (Asia/Ho_Chi_Minh): accepted scans. The active and scans figures. */
 @Entity({ tableName: 'venue_day_scans' })

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
-import { openDatabase } from '../db/database';
+import { ConfigError, loadConfig } from '../../config';
+import { openDatabase } from '../../db/database';
 import { describeRetention, dropExpiredScanPartitions } from './retention';
 
 /**

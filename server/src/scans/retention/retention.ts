@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { addDays, localDayOf, type LocalDay } from '@quetma/shared';
-import { queryRows, withPgClient, withPgTransaction } from '../db/sql';
-import { forgetScanPartitions } from './scan-store';
+import { queryRows, withPgClient, withPgTransaction } from '../../db/sql';
+import { forgetScanPartitions } from '../scan-store';
 
 export interface RetentionResult {
   /** The first local day whose person-level data is kept. */

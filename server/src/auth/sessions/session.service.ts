@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
-import type { Config } from '../config';
-import { withPgClient, withPgTransaction } from '../db/sql';
-import { unauthenticated } from './authenticate';
+import type { Config } from '../../config';
+import { withPgClient, withPgTransaction } from '../../db/sql';
+import { unauthenticated } from '../authenticate';
 import {
   clearFailures,
   LOCK_MINUTES,

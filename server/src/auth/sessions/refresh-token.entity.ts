@@ -7,7 +7,7 @@ import {
   Property,
   type Ref,
 } from '@mikro-orm/core';
-import { UserEntity } from './user.entity';
+import { UserEntity } from '../users/user.entity';
 
 /**
  * A login session: the opaque refresh token is stored as its SHA-256 only. Refreshing replaces

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { createInterface } from 'node:readline/promises';
-import { AreaDirectory } from '../areas/area-directory';
-import { ConfigError, loadConfig } from '../config';
-import { openDatabase } from '../db/database';
-import { seedHanoiUnits } from '../db/seeders/units.seeder';
-import { AppError } from '../graphql/errors';
+import { AreaDirectory } from '../../areas/area-directory';
+import { ConfigError, loadConfig } from '../../config';
+import { openDatabase } from '../../db/database';
+import { seedHanoiUnits } from '../../db/seeders/units.seeder';
+import { AppError } from '../../graphql/errors';
 import { createUser } from './user.service';
 
 /**
