@@ -7,93 +7,39 @@
  * (a) single-scan POST /api/scans from 64 concurrent clients: requests/s, p50, p99
  * (b) POST /api/scans with batches of 500 (4 clients): scans/s
  * (c) raw PostgreSQL on a copy of the scan table (same columns, keys, indexes, daily
- *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) sent
+ *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) stored
  * and prints (a) / raw single-row and (b) / COPY. Options: BENCH_SECONDS (10), BENCH_VENUES (2000).
  * Creates and drops the database `quetma_bench_ingest` (BENCH_KEEP=1 keeps it).
  */
-import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { AreaDirectory } from '../server/src/areas/area-directory';
-import { createApiKey } from '../server/src/auth/api-keys/api-key.service';
-import { createUser } from '../server/src/auth/users/user.service';
 import { signCodePayload } from '../server/src/codes/code-payload';
-import { loadConfig } from '../server/src/config';
-import {
-  createDatabaseIfMissing,
-  dropDatabase,
-  migrate,
-  withDatabase,
-} from '../server/src/db/database';
-import { startEmbeddedPostgres } from '../server/src/db/embedded-postgres';
-import { ormOptions } from '../server/src/db/mikro-orm.config';
-import { seedHanoiUnits } from '../server/src/db/seeders/units.seeder';
 import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
+import {
+  benchApiKey,
+  measure,
+  openBenchDatabase,
+  SECONDS,
+  startServer,
+  type Timing,
+} from './support';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VENUES = Number(process.env.BENCH_VENUES ?? 2_000);
 const CONCURRENCY = 64;
 const BATCH = 500;
 const BATCH_CLIENTS = 4;
 const PORT = 4901;
-const SIGNING_KEYS = new Map([['k1', Buffer.alloc(32, 5)]]);
+const SIGNING_KEY = Buffer.alloc(32, 5);
 const PERSON_HASH_KEY = 'bench-only-person-hash-key-0123456789abcdef';
 const PERSON_ENCRYPTION_KEY = Buffer.alloc(32, 6);
 
-interface Timing {
-  count: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-function summarize(latencies: number[], elapsedSeconds: number, items = latencies.length): Timing {
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { count: items, perSecond: items / elapsedSeconds, p50: at(0.5), p99: at(0.99) };
-}
-
-/** `clients` loops sending one request after another for SECONDS; each returns items done. */
-async function run(clients: number, request: () => Promise<number>): Promise<Timing> {
-  const latencies: number[] = [];
-  let items = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (Date.now() < deadline) {
-        const t = performance.now();
-        // not `items += await …`: that reads `items` before the await and loses other clients' counts
-        const done = await request();
-        items += done;
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return summarize(latencies, (performance.now() - started) / 1000, items);
-}
-
 async function main() {
-  const config = loadConfig();
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'bench'), port: 54369 });
-  const serverUrl = config.databaseUrl ?? embedded!.serverUrl;
-  const url = withDatabase(serverUrl, 'quetma_bench_ingest');
-  await dropDatabase(url);
-  await createDatabaseIfMissing(url);
-  const orm = await MikroORM.init(ormOptions(url));
-  await migrate(orm);
-  await seedHanoiUnits(orm);
-  const conn = orm.em.getConnection();
+  const db = await openBenchDatabase('quetma_bench_ingest');
+  const conn = db.orm.em.getConnection();
   await conn.execute(`
     insert into venue (id, name, search_text, name_sort, category, address, ward_code, district_code, city_code,
       registrant_name, registrant_phone, registered_at, updated_at)
@@ -105,27 +51,11 @@ async function main() {
   await conn.execute(`insert into venue_code (id, venue_id, version, key_id, issued_at)
     select gen_random_uuid(), id, 1, 'k1', now() - interval '60 days' from venue`);
   const venueIds = (await conn.execute<{ id: string }[]>('select id from venue')).map((r) => r.id);
+  const keys = new Map([['k1', SIGNING_KEY]]);
   const payloads = venueIds.map((venueId) =>
-    signCodePayload(SIGNING_KEYS, { venueId, version: 1, keyId: 'k1' }),
+    signCodePayload(keys, { venueId, version: 1, keyId: 'k1' }),
   );
-  const areas = await AreaDirectory.load(orm);
-  const admin = await createUser(
-    orm,
-    areas,
-    {
-      email: 'bench@quetma.vn',
-      name: 'Bench',
-      role: 'CITY_ADMIN',
-      password: 'bench-password-0123',
-    },
-    new Date(),
-  );
-  const { secret: key } = await createApiKey(
-    orm,
-    { name: 'bench', role: 'SCAN_SOURCE' },
-    admin.id,
-    new Date(),
-  );
+  const apiKey = await benchApiKey(db.orm, 'SCAN_SOURCE');
   // the raw baseline's table: the scan table's shape, partitions for the same days
   await conn.execute(`create table raw_scan (like scan including defaults including constraints including indexes)
     partition by range (scanned_at)`);
@@ -137,7 +67,6 @@ async function main() {
           ((d + 1)::text || ' 00:00+07')::timestamptz);
       end loop; end $$`);
   await conn.execute('select quetma_ensure_scan_partitions(current_date - 2, current_date + 1)');
-  await orm.close(true);
 
   let n = 0;
   const scanItem = () => {
@@ -152,32 +81,13 @@ async function main() {
     };
   };
 
-  const server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: path.resolve(__dirname, '..', 'server'),
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(PORT),
-      NODE_ENV: 'production',
-      DEMO_DATA: 'false',
-      PERSON_HASH_KEY,
-      PERSON_ENCRYPTION_KEY: PERSON_ENCRYPTION_KEY.toString('base64'),
-      JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdefghij',
-      CODE_SIGNING_KEYS: `k1=${SIGNING_KEYS.get('k1')!.toString('base64')}`,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startServer(db.url, PORT, {
+    PERSON_HASH_KEY,
+    PERSON_ENCRYPTION_KEY: PERSON_ENCRYPTION_KEY.toString('base64'),
+    CODE_SIGNING_KEYS: `k1=${SIGNING_KEY.toString('base64')}`,
   });
-  const pool = new Pool({ connectionString: url, max: CONCURRENCY });
+  const pool = new Pool({ connectionString: db.url, max: CONCURRENCY });
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout!.on(
-        'data',
-        (chunk: Buffer) => chunk.toString().includes('quetma is running') && resolve(),
-      );
-      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const post = (body: unknown) =>
       new Promise<{ accepted: number }>((resolve, reject) => {
@@ -191,7 +101,7 @@ async function main() {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
-              authorization: `Bearer ${key}`,
+              authorization: `Bearer ${apiKey}`,
               'content-length': Buffer.byteLength(data),
             },
           },
@@ -216,8 +126,8 @@ async function main() {
       throw new Error(`warm-up scans not accepted: ${JSON.stringify(check)}`);
     for (let i = 0; i < 200; i++) await post(scanItem());
 
-    const single = await run(CONCURRENCY, async () => (await post(scanItem())).accepted);
-    const batched = await run(
+    const single = await measure(CONCURRENCY, async () => (await post(scanItem())).accepted);
+    const batched = await measure(
       BATCH_CLIENTS,
       async () => (await post({ scans: Array.from({ length: BATCH }, scanItem) })).accepted,
     );
@@ -227,7 +137,7 @@ async function main() {
       const item = scanItem();
       return [
         item.id,
-        randomPick(venueIds),
+        venueIds[Math.floor(Math.random() * venueIds.length)],
         1,
         item.scannedAt,
         new Date().toISOString(),
@@ -239,22 +149,21 @@ async function main() {
     };
     const insertSql = `insert into raw_scan (id, venue_id, code_version, scanned_at, received_at, direction, method,
       person_hash, person_encrypted) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-    const rawSingle = await run(CONCURRENCY, async () => {
+    const rawSingle = await measure(CONCURRENCY, async () => {
       await pool.query({ name: 'raw-insert', text: insertSql, values: rawRow() });
-      return 1;
     });
     const copyRows = Math.max(batched.count, 10_000);
-    const rows = Array.from({ length: copyRows }, () => rawRow());
-    const client: PoolClient = await pool.connect();
+    const lines = Array.from({ length: copyRows }, () => {
+      const r = rawRow();
+      // COPY text format: bytea as \x… hex, the backslash escaped
+      return `${r.slice(0, 7).join('\t')}\t\\\\x${(r[7] as Buffer).toString('hex')}\t\\\\x${(r[8] as Buffer).toString('hex')}\n`;
+    });
+    const client = await pool.connect();
     const copyStarted = performance.now();
     try {
       const copy = client.query(
         copyFrom(`copy raw_scan (id, venue_id, code_version, scanned_at, received_at, direction, method,
           person_hash, person_encrypted) from stdin`),
-      );
-      const lines = rows.map(
-        (r) =>
-          `${r.slice(0, 7).join('\t')}\t\\\\x${(r[7] as Buffer).toString('hex')}\t\\\\x${(r[8] as Buffer).toString('hex')}\n`,
       );
       await pipeline(Readable.from(lines), copy);
     } finally {
@@ -281,15 +190,9 @@ async function main() {
     );
   } finally {
     await pool.end();
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    if (!process.env.BENCH_KEEP) await dropDatabase(url);
-    await embedded?.stop();
+    await server.stop();
+    await db.close();
   }
-}
-
-function randomPick<T>(list: T[]): T {
-  return list[Math.floor(Math.random() * list.length)];
 }
 
 main().catch((error) => {
