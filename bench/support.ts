@@ -111,7 +111,9 @@ export async function startServer(
   port: number,
   env: Record<string, string> = {},
 ): Promise<{ stop(): Promise<void> }> {
-  const server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', 'src/main.ts'], {
     cwd: path.resolve(__dirname, '..', 'server'),
     env: {
       ...process.env,
