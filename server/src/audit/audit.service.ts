@@ -106,8 +106,7 @@ export async function listAuditLog(
   const hasNextPage = rows.length > page.first;
   if (hasNextPage) rows.pop();
   return {
-    // the ORM's pool hands timestamps back as text
-    rows: rows.map(({ atKey: _atKey, ...row }) => ({ ...row, at: new Date(row.at) })),
+    rows: rows.map(({ atKey: _atKey, ...row }) => row),
     cursors: rows.map((row) => encodeCursor([row.atKey, row.id])),
     hasNextPage,
     countTotal: async () => (await queryRows<{ n: number }>(orm, countSql, countValues))[0].n,

@@ -20,7 +20,7 @@ import {
   refreshSession,
   type Session as SessionRow,
 } from './sessions/session.service';
-import { createUser, disableUser, findUser, listUsers, type UserRow } from './users/user.service';
+import { createUser, disableUser, findUser, listUsers } from './users/user.service';
 
 function tooManyLogins(retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(
@@ -34,19 +34,6 @@ function tooManyLogins(retryAfterSeconds: number): GraphQLError {
     },
   );
 }
-
-/** Dates from the ORM's pool come back as text. */
-function withDates<T extends object>(row: T, ...fields: (keyof T)[]): T {
-  for (const field of fields) {
-    const value = row[field];
-    if (value !== null && value !== undefined)
-      (row as Record<keyof T, unknown>)[field] = new Date(value as string);
-  }
-  return row;
-}
-const user = (row: UserRow) => withDates(row, 'createdAt', 'disabledAt');
-const apiKey = <T extends object>(row: T) =>
-  withDates(row, ...(['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt'] as (keyof T)[]));
 
 @Resolver()
 export class AuthResolver {
@@ -100,7 +87,7 @@ export class AuthResolver {
 
   @Query(() => [User])
   async users(@Ctx() ctx: GraphQLContext): Promise<User[]> {
-    return (await listUsers(ctx.orm)).map(user);
+    return listUsers(ctx.orm);
   }
 
   @Mutation(() => User, { description: 'Creates an account for a person (machines get API keys).' })
@@ -108,17 +95,17 @@ export class AuthResolver {
     @Arg('input', () => CreateUserInput) input: CreateUserInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return user(await createUser(ctx.orm, ctx.areas, input, ctx.now()));
+    return await createUser(ctx.orm, ctx.areas, input, ctx.now());
   }
 
   @Mutation(() => User, { description: 'Disables an account and ends its sessions.' })
   async disableUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<User> {
-    return user(await disableUser(ctx.orm, requireUuid(id, 'id', 'a user'), ctx.now()));
+    return await disableUser(ctx.orm, requireUuid(id, 'id', 'a user'), ctx.now());
   }
 
   @Query(() => [ApiKey])
   async apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
-    return (await listApiKeys(ctx.orm)).map(apiKey);
+    return listApiKeys(ctx.orm);
   }
 
   @Mutation(() => CreatedApiKey, {
@@ -129,15 +116,15 @@ export class AuthResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreatedApiKey> {
     const created = await createApiKey(ctx.orm, input, ctx.identity.id!, ctx.now());
-    return { apiKey: apiKey(created.key), secret: created.secret };
+    return { apiKey: created.key, secret: created.secret };
   }
 
   @Mutation(() => ApiKey, { description: 'Revokes an API key at once.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
-    return apiKey(await revokeApiKey(ctx.orm, requireUuid(id, 'id', 'an API key'), ctx.now()));
+    return revokeApiKey(ctx.orm, requireUuid(id, 'id', 'an API key'), ctx.now());
   }
 
   private async withUser(ctx: GraphQLContext, session: SessionRow): Promise<Session> {
-    return { ...session, user: user((await findUser(ctx.orm, session.userId))!) };
+    return { ...session, user: (await findUser(ctx.orm, session.userId))! };
   }
 }

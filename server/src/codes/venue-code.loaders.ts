@@ -15,16 +15,7 @@ export function currentCodeLoader(orm: MikroORM) {
       [venueIds],
       'current-venue-codes',
     );
-    const byVenue = new Map(
-      rows.map((row) => [
-        row.venueId,
-        {
-          ...row,
-          issuedAt: new Date(row.issuedAt),
-          revokedAt: row.revokedAt && new Date(row.revokedAt),
-        },
-      ]),
-    );
+    const byVenue = new Map(rows.map((row) => [row.venueId, row]));
     return venueIds.map((id) => byVenue.get(id) ?? null);
   });
 }

@@ -9,7 +9,7 @@ import { badInput } from '../graphql/errors';
 import { encodeCursor, type PageRequest } from '../graphql/connection';
 import { OrderDirection, VenueOrderField, type VenueFilter, type VenueOrder } from './venue.input';
 import type { VenueRow } from './venue.type';
-import { toVenueRow, VENUE_COLUMNS, VENUE_FROM } from './venue-columns';
+import { VENUE_COLUMNS, VENUE_FROM } from './venue-columns';
 
 /** SQL for each sort key, and how its value travels in a cursor (text, cast back on reading). */
 const SORT_KEYS: Record<VenueOrderField, { sql: string; cast: string }> = {
@@ -69,9 +69,7 @@ export async function listVenues(
   const sql = `select ${VENUE_COLUMNS}, ${keyColumns} from ${VENUE_FROM} ${where(conditions)}
     order by ${orderSql} limit ${param(page.first + 1)} offset ${param(page.offset)}`;
 
-  const rows = (await queryRows<VenueRow & Record<string, string>>(orm, sql, values)).map(
-    toVenueRow,
-  );
+  const rows = await queryRows<VenueRow & Record<string, string>>(orm, sql, values);
   const hasNextPage = rows.length > page.first;
   if (hasNextPage) rows.pop();
   return {

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../db/sql';
 import type { VenueRow } from './venue.type';
-import { toVenueRow, VENUE_COLUMNS, VENUE_FROM } from './venue-columns';
+import { VENUE_COLUMNS, VENUE_FROM } from './venue-columns';
 
 /** Venues by id, many per query; ids must already be valid UUIDs. */
 export function venueByIdLoader(orm: MikroORM) {
@@ -13,7 +13,7 @@ export function venueByIdLoader(orm: MikroORM) {
       [ids],
       'venues-by-id',
     );
-    const byId = new Map(rows.map((row) => [row.id, toVenueRow(row)]));
+    const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }

@@ -30,7 +30,7 @@ export async function posterVenueById(orm: MikroORM, id: string): Promise<Poster
     [id],
     'poster-venue-by-id',
   );
-  return row ? withDates(row) : null;
+  return row ?? null;
 }
 
 const UNIT_COLUMN: Record<UnitLevel, string> = {
@@ -56,7 +56,7 @@ export async function openPosterVenuesOf(
      order by v.name_sort collate "C", v.id limit $2`,
     [code, limit],
   );
-  return rows.map(withDates);
+  return rows;
 }
 
 export async function countOpenVenuesOf(
@@ -71,9 +71,4 @@ export async function countOpenVenuesOf(
     [code],
   );
   return row.count;
-}
-
-/** The ORM's pg pool hands timestamps back as text. */
-function withDates(row: PosterVenue): PosterVenue {
-  return { ...row, issuedAt: row.issuedAt && new Date(row.issuedAt) };
 }
