@@ -8,15 +8,16 @@
  * (b) POST /api/scans with batches of 500 (4 clients): scans/s
  * (c) raw PostgreSQL on a copy of the scan table (same columns, keys, indexes, daily
  *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) stored
- * and prints (a) / raw single-row and (b) / COPY. Options: BENCH_SECONDS (10), BENCH_VENUES (2000).
+ * and prints (a) / raw single-row and (b) / COPY. Options: BENCH_SECONDS (10), BENCH_VENUES (2000),
+ * BENCH_ONLY (a or b: that part alone, no ratio; for profiling).
  * Creates and drops the database `quetma_bench_ingest` (BENCH_KEEP=1 keeps it).
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { Pool as UndiciPool } from 'undici';
 import { signCodePayload } from '../server/src/codes/code-payload';
 import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
 import {
@@ -29,6 +30,8 @@ import {
 } from './support';
 
 const VENUES = Number(process.env.BENCH_VENUES ?? 2_000);
+/** 'a' or 'b': measure only that part, no baseline (for profiling the server under one load). */
+const ONLY = process.env.BENCH_ONLY;
 const CONCURRENCY = 64;
 const BATCH = 500;
 const BATCH_CLIENTS = 4;
@@ -87,38 +90,24 @@ async function main() {
     CODE_SIGNING_KEYS: `k1=${SIGNING_KEY.toString('base64')}`,
   });
   const pool = new Pool({ connectionString: db.url, max: CONCURRENCY });
+  // undici's pool as the load generator: it costs about half the CPU per request of
+  // node:http's agent, and the client shares this machine's two cores with the server and
+  // PostgreSQL, as the raw baseline's client (node-postgres) does
+  const http = new UndiciPool(`http://127.0.0.1:${PORT}`, { connections: CONCURRENCY });
   try {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const post = (body: unknown) =>
-      new Promise<{ accepted: number }>((resolve, reject) => {
-        const data = JSON.stringify(body);
-        const req = http.request(
-          {
-            agent,
-            host: '127.0.0.1',
-            port: PORT,
-            path: '/api/scans',
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${apiKey}`,
-              'content-length': Buffer.byteLength(data),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString();
-              if (res.statusCode !== 200)
-                return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
-              resolve(JSON.parse(text));
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(data);
+    const post = async (body: unknown): Promise<{ accepted: number }> => {
+      const response = await http.request({
+        path: '/api/scans',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify(body),
       });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) {
+        throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
+      }
+      return JSON.parse(text);
+    };
 
     // warm-up, and a check that scans are accepted at all
     const check = await post({ scans: Array.from({ length: 10 }, scanItem) });
@@ -126,11 +115,18 @@ async function main() {
       throw new Error(`warm-up scans not accepted: ${JSON.stringify(check)}`);
     for (let i = 0; i < 200; i++) await post(scanItem());
 
-    const single = await measure(CONCURRENCY, async () => (await post(scanItem())).accepted);
-    const batched = await measure(
-      BATCH_CLIENTS,
-      async () => (await post({ scans: Array.from({ length: BATCH }, scanItem) })).accepted,
-    );
+    const singleScans = () => measure(CONCURRENCY, async () => (await post(scanItem())).accepted);
+    const batches = () =>
+      measure(
+        BATCH_CLIENTS,
+        async () => (await post({ scans: Array.from({ length: BATCH }, scanItem) })).accepted,
+      );
+    if (ONLY === 'a')
+      return console.log(`(a) single-scan POSTs ${JSON.stringify(await singleScans())}`);
+    if (ONLY === 'b')
+      return console.log(`(b) batches of ${BATCH} ${JSON.stringify(await batches())}`);
+    const single = await singleScans();
+    const batched = await batches();
 
     // (c) the raw ceiling: the same rows, straight into a scan-shaped table
     const rawRow = () => {
@@ -189,6 +185,7 @@ async function main() {
       `(b) / raw COPY:              ${(batched.perSecond / copyPerSecond).toFixed(2)}×  (target ≥ 0.5×)`,
     );
   } finally {
+    await http.close();
     await pool.end();
     await server.stop();
     await db.close();

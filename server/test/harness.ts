@@ -167,7 +167,7 @@ export async function resetData(): Promise<void> {
   await testEnv()
     .orm.em.getConnection()
     .execute(
-      'truncate venue, venue_code, venue_activity, venue_day_scans, unit_day_person, unit_day_people, scan restart identity cascade',
+      'truncate venue, venue_code, venue_activity, venue_day_scans, ward_day_person, unit_day_people, scan, scan_id restart identity cascade',
     );
   testEnv().clock.reset();
 }

@@ -195,6 +195,58 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     expect((await venueActivity(venue.id)).totalScans).to.equal(2);
   });
 
+  it('stores one row when a scan and its retry with another time reach two servers at once', async () => {
+    // a second app on the same database, with its own group committer: another server process
+    const env = testEnv();
+    const second = await createApp({
+      orm: env.orm,
+      areas: env.areas,
+      config: env.config,
+      now: env.clock.now,
+    });
+    try {
+      const secondUrl = `http://127.0.0.1:${await second.listen(0, '127.0.0.1')}/api/scans`;
+      const venue = await newVenue();
+      for (let round = 0; round < 10; round++) {
+        const scan = scanOf(venue.code);
+        const [here, there] = await Promise.all([
+          postScans(scan),
+          fetch(secondUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${env.tokens.scanSource}`,
+            },
+            body: JSON.stringify({ ...scan, scannedAt: '2021-08-12T09:30:00+07:00' }),
+          }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        ]);
+        const statuses = [here, there].map((a) => a.body.results[0].status).sort();
+        expect(statuses, `round ${round}`).to.deep.equal(['ACCEPTED', 'DUPLICATE']);
+        expect(await storedRows(scan.id)).to.equal(1);
+      }
+      expect((await venueActivity(venue.id)).totalScans).to.equal(10);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('takes the scans a venue had before it closed, sent late, and refuses those after', async () => {
+    const venue = await newVenue();
+    await closeVenue(venue.id, '2021-08-12T08:00:00+07:00');
+    // an offline kiosk uploads the morning's scans after the closing
+    const answer = await postScans({
+      scans: [
+        scanOf(venue.code, { scannedAt: '2021-08-12T07:59:59+07:00' }),
+        scanOf(venue.code, { scannedAt: '2021-08-12T08:00:00+07:00' }),
+      ],
+    });
+    expect(answer.body.results.map((r: any) => [r.status, r.reason])).to.deep.equal([
+      ['ACCEPTED', undefined],
+      ['REJECTED', 'CLOSED_VENUE'],
+    ]);
+    expect((await venueActivity(venue.id)).totalScans).to.equal(1);
+  });
+
   it('judges each item of a mixed batch on its own, by index, through both doors alike', async () => {
     const good = await newVenue('00004');
     const closed = await newVenue();
@@ -457,24 +509,27 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     expect(perDay).to.deep.equal(recountPerDay);
     expect(perDay.some((row: any) => row.risk_declarations > 0)).to.equal(true);
     const [persons, recountPersons] = await Promise.all([
-      sql(`select unit_code, day::text, encode(person_hash, 'hex') as person from unit_day_person
+      sql(`select ward_code, day::text, encode(person_hash, 'hex') as person from ward_day_person
            order by 1, 2, 3`),
-      sql(`select distinct u.code as unit_code, (s.scanned_at at time zone 'Asia/Ho_Chi_Minh')::date::text as day,
+      sql(`select distinct v.ward_code, (s.scanned_at at time zone 'Asia/Ho_Chi_Minh')::date::text as day,
              encode(s.person_hash, 'hex') as person
            from scan s join venue v on v.id = s.venue_id
-           cross join lateral (values (v.ward_code), (v.district_code), (v.city_code)) as u(code)
            order by 1, 2, 3`),
     ]);
     expect(persons).to.deep.equal(recountPersons);
-    // and the figures read those rollups
+    // and the figures read those rollups, at every level: a person seen in two wards is one
+    // person of the district and of the city
+    const units = { ward_code: '00001', district_code: '001', city_code: '01' };
     for (const day of days) {
-      const [recount] = await sql(
-        `select count(*)::int as scans, count(distinct s.person_hash)::int as people
-         from scan s join venue v on v.id = s.venue_id
-         where v.district_code = '001' and (s.scanned_at at time zone 'Asia/Ho_Chi_Minh')::date = ?::date`,
-        [day],
-      );
-      expect(await figures('001', day), day).to.deep.include(recount);
+      for (const [column, unitCode] of Object.entries(units)) {
+        const [recount] = await sql(
+          `select count(*)::int as scans, count(distinct s.person_hash)::int as people
+           from scan s join venue v on v.id = s.venue_id
+           where v.${column} = ? and (s.scanned_at at time zone 'Asia/Ho_Chi_Minh')::date = ?::date`,
+          [unitCode, day],
+        );
+        expect(await figures(unitCode, day), `${unitCode} ${day}`).to.deep.include(recount);
+      }
     }
   });
 

@@ -82,7 +82,7 @@ describe('Mutation.reissueVenueCode', () => {
     });
     expect(
       await checkScannedCode(orm, config.codeSigningKeys, second.currentCode.payload),
-    ).to.deep.equal({ ok: true, venueId: id, version: 2, wardCode: '00001' });
+    ).to.deep.include({ ok: true, venueId: id, version: 2, wardCode: '00001' });
 
     const third = (await graphqlData<any>(REISSUE, { id })).reissueVenueCode.currentCode;
     expect(third.version).to.equal(3);

@@ -7,9 +7,10 @@ import { UserEntity } from '../auth/users/user.entity';
 import { VenueCodeEntity } from '../codes/venue-code.entity';
 import { ScanEntity } from '../scans/scan.entity';
 import { UnitDayPeopleEntity } from '../scans/rollups/unit-day-people.entity';
-import { UnitDayPersonEntity } from '../scans/rollups/unit-day-person.entity';
 import { VenueActivityEntity } from '../scans/rollups/venue-activity.entity';
 import { VenueDayScansEntity } from '../scans/rollups/venue-day-scans.entity';
+import { WardDayPersonEntity } from '../scans/rollups/ward-day-person.entity';
+import { ScanIdEntity } from '../scans/scan-id.entity';
 import { VenueEntity } from '../venues/venue.entity';
 
 /** Every entity, listed once: the ORM config and the migrations both read this. */
@@ -18,9 +19,10 @@ export const ENTITIES = [
   VenueEntity,
   VenueCodeEntity,
   ScanEntity,
+  ScanIdEntity,
   VenueActivityEntity,
   VenueDayScansEntity,
-  UnitDayPersonEntity,
+  WardDayPersonEntity,
   UnitDayPeopleEntity,
   UserEntity,
   RefreshTokenEntity,

@@ -30,7 +30,7 @@ export async function queryRows<R extends QueryResultRow>(
   name?: string,
 ): Promise<R[]> {
   return withPgClient(source, async (client) => {
-    const types = { getTypeParser: timestampsAsDates(client) };
+    const types = typesWithDates(client);
     const result = await client.query<R>(
       name ? { name, text, values, types } : { text, values, types },
     );
@@ -45,11 +45,13 @@ const TIMESTAMPTZ_OID = 1184;
  * callers need not convert them one field at a time. Every other type parses as the ORM set it
  * (a `date` stays a `YYYY-MM-DD` string, which is how local days are handled).
  */
-function timestampsAsDates(client: PoolClient) {
-  return ((oid: number, format?: string) =>
-    oid === TIMESTAMPTZ_OID
-      ? (value: string) => new Date(value)
-      : client.getTypeParser(oid, format as 'text')) as PoolClient['getTypeParser'];
+export function typesWithDates(client: PoolClient): { getTypeParser: PoolClient['getTypeParser'] } {
+  return {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === TIMESTAMPTZ_OID
+        ? (value: string) => new Date(value)
+        : client.getTypeParser(oid, format as 'text')) as PoolClient['getTypeParser'],
+  };
 }
 
 /** Runs `work` in one transaction on one connection: committed when it returns, else rolled back. */

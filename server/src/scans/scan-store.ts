@@ -39,11 +39,14 @@ export function forgetScanPartitions(): void {
 
 /**
  * Stores scans and updates the rollups in one statement, so the figures can never disagree
- * with the scans: a scan id already stored is skipped (and not counted again). Arrays go in
- * through unnest: one round trip for a whole batch. Returns the ids actually inserted.
- * Call inside the caller's transaction; the scans' venues must exist.
+ * with the scans, and so that a caller outside a transaction gets it all or nothing with one
+ * round trip (ingestion does: its COMMIT is this statement's end). A scan whose id is already
+ * stored (scan_id) is skipped and not counted again; an id given twice is stored once. Arrays
+ * go in through unnest. Returns the ids actually inserted. The scans' venues must exist.
  * Every insert takes its rows in key order, so that two writers whose batches share scan ids or
- * rollup rows lock them in the same order and wait for each other instead of deadlocking.
+ * rollup rows lock them in the same order and wait for each other instead of deadlocking; the
+ * ids are all claimed before any rollup row is touched (the rollups aggregate the inserted rows
+ * first), so a writer waiting on another's id holds no rollup row.
  */
 export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<Set<string>> {
   if (scans.length === 0) return new Set();
@@ -56,16 +59,24 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
   const result = await client.query<{ id: string }>({
     name: 'store-scans',
     text: `with incoming as (
-       select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
-                            $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[])
+       select distinct on (id) *
+       from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
+                   $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[])
          as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted,
               source_key_id, declaration_encrypted, reports_risk)
+       order by id
+     ),
+     -- a concurrent writer's uncommitted id makes this wait for its end, then skip the id
+     fresh as (
+       insert into scan_id (id, scanned_at)
+       select id, scanned_at from incoming order by id
+       on conflict do nothing
+       returning id
      ),
      inserted as (
        insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash,
                          person_encrypted, source_key_id, declaration_encrypted, reports_risk)
-       select * from incoming order by id, scanned_at
-       on conflict do nothing
+       select i.* from incoming i join fresh f on f.id = i.id order by i.id
        returning id, venue_id, scanned_at, person_hash, reports_risk,
          ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
      ),
@@ -85,11 +96,9 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
          risk_declarations = venue_day_scans.risk_declarations + excluded.risk_declarations
      ),
      people as (
-       insert into unit_day_person (unit_code, day, person_hash)
-       select distinct unit.code, i.day, i.person_hash
-       from inserted i
-       join venue v on v.id = i.venue_id
-       cross join lateral (values (v.ward_code), (v.district_code), (v.city_code)) as unit(code)
+       insert into ward_day_person (day, ward_code, person_hash)
+       select distinct i.day, v.ward_code, i.person_hash
+       from inserted i join venue v on v.id = i.venue_id
        order by 1, 2, 3
        on conflict do nothing
      )

@@ -10,6 +10,16 @@ const UNIT_COLUMN: Record<UnitLevel, string> = {
   WARD: 'ward_code',
 };
 
+/** The wards of the units in $1, as (ward_code, unit_code). */
+const WARDS_OF: Record<UnitLevel, string> = {
+  WARD: `select code as ward_code, code as unit_code from unnest($1::text[]) as code`,
+  DISTRICT: `select code as ward_code, parent_code as unit_code from administrative_unit
+             where parent_code = any($1::text[])`,
+  CITY: `select w.code as ward_code, d.parent_code as unit_code
+         from administrative_unit d join administrative_unit w on w.parent_code = d.code
+         where d.parent_code = any($1::text[])`,
+};
+
 /**
  * The design's figures for several units of one level on one local day, in one statement that
  * reads only venues and the rollups kept at ingest, never raw scans. $2/$3 bound the day,
@@ -47,11 +57,12 @@ function statsSql(level: UnitLevel): string {
       left join recent on recent.venue_id = r.id
       group by r.unit_code
     ),
+    -- people are kept per ward (ward_day_person): a larger unit counts its wards' persons once
     people as (
-      select unit_code, count(*)::int as people
-      from unit_day_person
-      where unit_code = any($1::text[]) and day = $4::date
-      group by unit_code
+      select m.unit_code, count(distinct p.person_hash)::int as people
+      from (${WARDS_OF[level]}) as m
+      join ward_day_person p on p.day = $4::date and p.ward_code = m.ward_code
+      group by m.unit_code
     ),
     -- a day past scan retention has no person rows left; the count taken before they were
     -- deleted is final (retention.ts)

@@ -1,8 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { verifyCodePayload } from '../../codes/code-payload';
-import { checkScannedCodes, type ScannedCodeCheck } from '../../codes/scanned-code';
+import {
+  CODE_ROWS_SQL,
+  codesToLookUp,
+  judgeScannedCodes,
+  verifyScannedPayloads,
+  type CodeRow,
+  type ScannedCodeCheck,
+} from '../../codes/scanned-code';
 import type { Config } from '../../config';
-import { withPgTransaction } from '../../db/sql';
+import { typesWithDates, withPgClient } from '../../db/sql';
 import { GroupCommitter } from './group-commit';
 import { encryptJson, encryptPersonId, hashPersonId } from '../person-identity';
 import {
@@ -87,7 +93,6 @@ export interface JudgeContext {
   storedIds: ReadonlySet<string>;
   /** Ids taken by earlier items of the same flush. */
   takenIds: ReadonlySet<string>;
-  registeredAt: ReadonlyMap<string, Date>;
 }
 
 /**
@@ -108,13 +113,10 @@ export function judgeScan(item: ScanItem, code: ScannedCodeCheck, ctx: JudgeCont
   if (at < ctx.now.getTime() - days * 86_400_000) {
     return rejected('TOO_OLD', `scannedAt: older than ${days} days, the time scans are kept`);
   }
-  const registeredAt = ctx.registeredAt.get(code.venueId);
-  // the venue was deleted while the batch was being judged
-  if (!registeredAt) return rejected('UNKNOWN_VENUE', CODE_MESSAGES.UNKNOWN_VENUE);
-  if (at < registeredAt.getTime()) {
+  if (at < code.registeredAt.getTime()) {
     return rejected(
       'BEFORE_REGISTRATION',
-      `scannedAt: before the venue was registered (${registeredAt.toISOString()})`,
+      `scannedAt: before the venue was registered (${code.registeredAt.toISOString()})`,
     );
   }
   return ACCEPTED;
@@ -127,54 +129,20 @@ function rejected(reason: ScanRejection, message: string): ScanVerdict {
 /**
  * Scan ingestion for both doors (POST /api/scans and `recordScans`): checks each item, then
  * hands the well-formed ones to a group committer shared by all requests, so that concurrent
- * requests are judged and stored in one transaction and each is answered after its COMMIT.
- * Two flushes overlap, so that one is judged while the other commits. A retry racing its
- * original in the other flush waits for that flush and is then a duplicate if the original was
- * stored, even with another scannedAt. (Another server process on the same database is only
- * held off by the (id, scanned_at) key: a same-id retry with another time could then slip in.)
+ * requests are judged and stored together and each is answered after its COMMIT. A flush is two
+ * statements: one reads what the batch's ids and codes need, one stores the accepted scans with
+ * their rollups and commits (storeScans). Two flushes overlap, so that one is judged while the
+ * other commits. The scan_id key settles a race between them (or between server processes): a
+ * retry whose original is being stored waits for that COMMIT and is then a duplicate.
  */
 export class ScanIngestion {
   private readonly committer: GroupCommitter<PendingScan, ScanVerdict>;
-  /** Ids of flushes not yet committed, with whether each was stored once they have. */
-  private readonly inFlightIds = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: ScanIngestionDeps) {
-    this.committer = new GroupCommitter((batch) => this.trackedFlush(batch), {
+    this.committer = new GroupCommitter((batch) => this.flush(batch), {
       maxBatch: MAX_SCANS_PER_REQUEST,
       maxInFlight: 2,
     });
-  }
-
-  /**
-   * Registers the batch's ids before anything reads the database, and forgets them only after
-   * COMMIT: a flush that starts earlier sees them here, one that starts later sees the rows.
-   */
-  private async trackedFlush(batch: PendingScan[]): Promise<ScanVerdict[]> {
-    const earlier = new Map<string, Promise<boolean>>();
-    for (const { item } of batch) {
-      const other = this.inFlightIds.get(item.id);
-      if (other) earlier.set(item.id, other);
-    }
-    let settle!: (verdicts: ScanVerdict[] | undefined) => void;
-    const done = new Promise<ScanVerdict[] | undefined>((resolve) => (settle = resolve));
-    const mine = new Map<string, Promise<boolean>>();
-    batch.forEach(({ item }, i) => {
-      if (mine.has(item.id) || earlier.has(item.id)) return;
-      const stored = done.then((verdicts) => verdicts?.[i].status === 'ACCEPTED');
-      mine.set(item.id, stored);
-      this.inFlightIds.set(item.id, stored);
-    });
-    let verdicts: ScanVerdict[] | undefined;
-    try {
-      const storedEarlier = new Set<string>();
-      for (const [id, stored] of earlier) if (await stored) storedEarlier.add(id);
-      verdicts = await this.flush(batch, storedEarlier);
-      return verdicts;
-    } finally {
-      settle(verdicts);
-      for (const [id, stored] of mine)
-        if (this.inFlightIds.get(id) === stored) this.inFlightIds.delete(id);
-    }
   }
 
   /** Records items from a SCAN_SOURCE key; rejects (GroupCommitError) only when storing failed. */
@@ -235,49 +203,46 @@ export class ScanIngestion {
   }
 
   /**
-   * One flush, one transaction: the ids looked up (and the codes checked, in one query for the
-   * batch), each scan judged, the accepted ones stored with their rollups (storeScans, one
-   * statement). Callers hear back after COMMIT.
+   * One flush. The ids already stored and the codes' venues and versions are read in one
+   * statement; each scan is judged; the accepted ones are stored with their rollups by one
+   * statement outside any explicit transaction, which commits as it ends. Callers hear back
+   * after that. (Nothing is gained by a transaction around both: at READ COMMITTED the second
+   * statement would not see the first's snapshot either, and storeScans itself skips an id
+   * that another writer stored in between.)
    */
-  private async flush(
-    batch: PendingScan[],
-    storedEarlier: ReadonlySet<string>,
-  ): Promise<ScanVerdict[]> {
+  private async flush(batch: PendingScan[]): Promise<ScanVerdict[]> {
     const { orm, config } = this.deps;
     ingestionCounters.flushes += 1;
     ingestionCounters.scans += batch.length;
     const now = this.deps.now();
-    const payloads = batch.map((p) => p.item.code);
-    // the venues that correctly signed codes name, for their registration times
-    const claimedVenues = new Set<string>();
-    for (const payload of payloads) {
-      const claim = verifyCodePayload(config.codeSigningKeys, payload);
-      if (claim.ok) claimedVenues.add(claim.venueId);
-    }
-    return withPgTransaction(orm, async (client) => {
-      // the full code check (another connection) runs while this one looks the ids up
-      const [codes, , { rows }] = await Promise.all([
-        checkScannedCodes(orm, config.codeSigningKeys, payloads),
-        // probe the key of each daily partition: with small partitions the planner prefers seq
-        // scans, which test every row against the whole id list (a batch took 80 ms, not 25)
-        client.query('set local enable_seqscan = off'),
-        // the key is (id, scanned_at): looking up by id alone catches a retry with another time
-        client.query<{ kind: string; id: string; registeredAt: Date | null }>({
-          name: 'scan-ingest-known-ids',
-          text: `select 'scan' as kind, id::text as id, null::timestamptz as "registeredAt"
-                   from scan where id = any($1::uuid[])
-                 union all
-                 select 'venue', id::text, registered_at from venue where id = any($2::uuid[])`,
-          values: [batch.map((p) => p.item.id), [...claimedVenues]],
-        }),
-      ]);
-      const storedIds = new Set(rows.filter((r) => r.kind === 'scan').map((r) => r.id));
-      for (const id of storedEarlier) storedIds.add(id);
-      const registeredAt = new Map(
-        rows.filter((r) => r.kind === 'venue').map((r) => [r.id, new Date(r.registeredAt!)]),
+    const verified = verifyScannedPayloads(
+      config.codeSigningKeys,
+      batch.map((p) => p.item.code),
+    );
+    const [venueIds, versions] = codesToLookUp(verified);
+    return withPgClient(orm, async (client) => {
+      const { rows } = await client.query<CodeRow & { knownId: string | null }>({
+        name: 'scan-ingest-look-up',
+        text: `select c.*, null::text as "knownId" from (${CODE_ROWS_SQL}) as c
+               union all
+               select null, null, null, null, null, null, null, null, id::text
+               from scan_id where id = any($3::uuid[])`,
+        values: [venueIds, versions, batch.map((p) => p.item.id)],
+        types: typesWithDates(client),
+      });
+      const storedIds = new Set<string>();
+      const codeRows: CodeRow[] = [];
+      for (const row of rows) {
+        if (row.knownId) storedIds.add(row.knownId);
+        else codeRows.push(row);
+      }
+      const codes = judgeScannedCodes(
+        verified,
+        codeRows,
+        batch.map((p) => p.item.scannedAt),
       );
       const takenIds = new Set<string>();
-      const context: JudgeContext = { now, config, storedIds, takenIds, registeredAt };
+      const context: JudgeContext = { now, config, storedIds, takenIds };
       const verdicts = batch.map((pending, i) => {
         const verdict = judgeScan(pending.item, codes[i], context);
         if (verdict.status !== 'REJECTED') takenIds.add(pending.item.id);
@@ -303,7 +268,7 @@ export class ScanIngestion {
         });
       });
       const inserted = await storeScans(client, toStore);
-      // accepted here but not inserted: another writer stored the same id and time meanwhile
+      // accepted here but not inserted: another writer stored the same id meanwhile
       return verdicts.map((verdict, i) =>
         verdict.status === 'ACCEPTED' && !inserted.has(batch[i].item.id) ? DUPLICATE : verdict,
       );

@@ -159,6 +159,10 @@ describe('scan retention', () => {
       cutOff,
     ]);
     const riskBefore = await riskDeclarationsOn('2021-08-01');
+    const oldIds = await count('select count(*)::int as n from scan_id where scanned_at < $1', [
+      cutOff,
+    ]);
+    expect(oldIds).to.be.greaterThan(0);
 
     const result = await dropExpiredScanPartitions(testEnv().orm, 30, testEnv().clock.now());
 
@@ -169,6 +173,7 @@ describe('scan retention', () => {
       true,
     );
     expect(result.retiredPeopleDays).to.deep.equal(daysFrom(FIRST_DAY, '2021-08-09'));
+    expect(result.forgottenScanIds).to.equal(oldIds);
 
     for (const name of expired) {
       const [row] = await queryRows<{ found: string | null }>(
@@ -191,10 +196,17 @@ describe('scan retention', () => {
       await count('select count(*)::int as n from scan where scanned_at >= $1', [cutOff]),
     ).to.equal(recentScans);
     expect(
-      await count('select count(*)::int as n from unit_day_person where day < $1::date', [
+      await count('select count(*)::int as n from ward_day_person where day < $1::date', [
         KEPT_FROM,
       ]),
     ).to.equal(0);
+    // the ids of the kept scans stay, so their retries stay duplicates
+    expect(
+      await count('select count(*)::int as n from scan_id where scanned_at < $1', [cutOff]),
+    ).to.equal(0);
+    expect(
+      await count('select count(*)::int as n from scan_id where scanned_at >= $1', [cutOff]),
+    ).to.equal(recentScans);
 
     expect(await allFigures()).to.deep.equal(figuresBefore);
     expect(await riskDeclarationsOn('2021-08-01'))
@@ -209,6 +221,7 @@ describe('scan retention', () => {
       keptFrom: KEPT_FROM,
       droppedPartitions: [],
       retiredPeopleDays: [],
+      forgottenScanIds: 0,
     } satisfies RetentionResult);
     expect(describeRetention(result, 30)).to.contain('nothing to delete');
     expect(await allFigures()).to.deep.equal(figuresBefore);

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { addDays, localDayOf, type LocalDay } from '@quetma/shared';
+import { addDays, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
 import { queryRows, withPgClient, withPgTransaction } from '../../db/sql';
 import { forgetScanPartitions } from '../scan-store';
 
@@ -8,8 +8,10 @@ export interface RetentionResult {
   keptFrom: LocalDay;
   /** Daily scan partitions dropped, oldest first. */
   droppedPartitions: string[];
-  /** Days whose person hashes (unit_day_person) were replaced by per-unit counts. */
+  /** Days whose person hashes (ward_day_person) were replaced by per-unit counts. */
   retiredPeopleDays: LocalDay[];
+  /** Ids of scans in the dropped days, deleted from scan_id. */
+  forgottenScanIds: number;
 }
 
 const PARTITION_NAME = /^scan_p(\d{4})(\d{2})(\d{2})$/;
@@ -19,7 +21,7 @@ const DAY_MS = 86_400_000;
  * Deletes person-level scan data older than `retentionDays`: every daily partition of `scan`
  * whose local day ends before the start of (today − retentionDays) is dropped whole, and so are
  * the person hashes behind the `people` figure of those days, once each unit's count of them is
- * stored in unit_day_people. The rollups (venue_activity, venue_day_scans) are untouched, so
+ * stored in unit_day_people, and the ids of those scans (scan_id). The rollups (venue_activity, venue_day_scans) are untouched, so
  * every figure of every day stays as it was.
  */
 export async function dropExpiredScanPartitions(
@@ -33,13 +35,20 @@ export async function dropExpiredScanPartitions(
   const retiredPeopleDays = await withPgTransaction(orm, async (client) => {
     const counted = await client.query<{ day: string }>(
       `insert into unit_day_people (unit_code, day, people)
-       select unit_code, day, count(*) from unit_day_person where day < $1::date group by unit_code, day
+       select u.code, p.day, count(distinct p.person_hash)
+       from ward_day_person p
+       join administrative_unit w on w.code = p.ward_code
+       join administrative_unit d on d.code = w.parent_code
+       -- each person once per ward, district and city of the day
+       cross join lateral (values (w.code), (d.code), (d.parent_code)) as u(code)
+       where p.day < $1::date
+       group by u.code, p.day
        -- a day already counted keeps its count: it was complete when taken
        on conflict (unit_code, day) do nothing
        returning day::text as day`,
       [keptFrom],
     );
-    await client.query('delete from unit_day_person where day < $1::date', [keptFrom]);
+    await client.query('delete from ward_day_person where day < $1::date', [keptFrom]);
     return [...new Set(counted.rows.map((r) => r.day))].sort();
   });
 
@@ -75,7 +84,14 @@ export async function dropExpiredScanPartitions(
   }
   // this process's ingestion must not trust its memory of partitions that are now gone
   if (droppedPartitions.length > 0) forgetScanPartitions();
-  return { keptFrom, droppedPartitions, retiredPeopleDays };
+  // after the drops, not before: while a scan is kept, its id keeps its retries out. A retry
+  // of a scan this old is refused as TOO_OLD anyway.
+  const forgotten = await queryRows<{ n: number }>(
+    orm,
+    `with gone as (delete from scan_id where scanned_at < $1 returning 1) select count(*)::int as n from gone`,
+    [localDayStart(keptFrom)],
+  );
+  return { keptFrom, droppedPartitions, retiredPeopleDays, forgottenScanIds: forgotten[0].n };
 }
 
 /** The local day a partition named scan_pYYYYMMDD holds; undefined for any other table. */
@@ -87,13 +103,16 @@ export function partitionDay(name: string): LocalDay | undefined {
 /** One line for logs and the command: what retention did. */
 export function describeRetention(result: RetentionResult, retentionDays: number): string {
   const what =
-    result.droppedPartitions.length === 0 && result.retiredPeopleDays.length === 0
+    result.droppedPartitions.length === 0 &&
+    result.retiredPeopleDays.length === 0 &&
+    result.forgottenScanIds === 0
       ? 'nothing to delete'
       : `dropped ${result.droppedPartitions.length} scan partition(s)` +
         (result.droppedPartitions.length
           ? ` (${result.droppedPartitions[0]} … ${result.droppedPartitions.at(-1)})`
           : '') +
-        `; person hashes of ${result.retiredPeopleDays.length} day(s) replaced by their counts`;
+        `; person hashes of ${result.retiredPeopleDays.length} day(s) replaced by their counts` +
+        `; ${result.forgottenScanIds} scan id(s) forgotten`;
   return `scan retention (${retentionDays} days, keeping ${result.keptFrom} on): ${what}`;
 }
 
