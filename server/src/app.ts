@@ -25,6 +25,9 @@ import { graphqlHandler } from './http/graphql-handler';
 import { databaseAnswers } from './http/health';
 import { sendBody, sendJson } from './http/respond';
 
+const SCANS_PATH = '/api/scans';
+const SCANS_URL = new URL(SCANS_PATH, 'http://localhost');
+
 export interface App {
   server: http.Server;
   schema: GraphQLSchema;
@@ -105,7 +108,8 @@ export async function createApp(services: AppServices, log: Logger = console.err
   const serveCodeFiles = codeFileRoutes(services);
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // scans are the hot path and need no parsed URL: spare them the parse (a few µs each)
+    const url = req.url === SCANS_PATH ? SCANS_URL : new URL(req.url ?? '/', 'http://localhost');
     route(req, res, url).catch((error) => {
       log(`error answering ${req.method} ${url.pathname}`, error);
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
@@ -124,7 +128,7 @@ export async function createApp(services: AppServices, log: Logger = console.err
       if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
       return handleGraphql(req, res, url);
     }
-    if (path === '/api/scans') {
+    if (path === SCANS_PATH) {
       const decision = requestLimits.check(req);
       if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
       return handleScans(req, res);

@@ -21,6 +21,15 @@ describe('person identity sealing', () => {
     expect(encryptJson(key, declaration).equals(sealed)).to.equal(false);
   });
 
+  it('never uses a nonce twice, across refills of its pool of random nonces', () => {
+    const nonces = new Set(
+      Array.from({ length: 3_000 }, () =>
+        encryptPersonId(key, '0912345678').subarray(0, 12).toString('hex'),
+      ),
+    );
+    expect(nonces.size).to.equal(3_000);
+  });
+
   it('refuses a sealed value that was altered, or opened with another key', () => {
     const sealed = encryptJson(key, { symptoms: false });
     const altered = Buffer.from(sealed);

@@ -1,5 +1,5 @@
 import { normalizeVietnameseMobile } from '@quetma/shared';
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
 
 /**
  * A scanning person's identifier (phone or ID number) is never stored in clear: a keyed hash
@@ -23,9 +23,27 @@ export function hashPersonId(key: Buffer, identifier: string): Buffer {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/**
+ * Random nonces, drawn from the CSPRNG a thousand at a time: one call per nonce cost more than
+ * the encryption itself on the ingestion path. Each is used once (the pool is refilled, never
+ * reread), so GCM's rule of a unique nonce per key holds as with single draws.
+ */
+const NONCES_PER_DRAW = 1024;
+let noncePool = Buffer.alloc(0);
+let nonceAt = 0;
+
+function freshNonce(): Buffer {
+  if (nonceAt + IV_BYTES > noncePool.length) {
+    noncePool = randomFillSync(Buffer.allocUnsafe(IV_BYTES * NONCES_PER_DRAW));
+    nonceAt = 0;
+  }
+  nonceAt += IV_BYTES;
+  return noncePool.subarray(nonceAt - IV_BYTES, nonceAt);
+}
+
 /** iv ‖ tag ‖ ciphertext, so one bytea column holds all that decryption needs. */
 function seal(key: Buffer, text: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshNonce();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
