@@ -14,6 +14,8 @@ export interface NewScan {
   sourceKeyId?: string | null;
   declarationEncrypted?: Buffer | null;
   reportsRisk?: boolean;
+  /** The venue's ward, when the caller knows it (ingestion does): spares a venue look-up. */
+  wardCode?: string;
 }
 
 /** Local days whose scan partition this process has already made sure of. */
@@ -61,9 +63,10 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
     text: `with incoming as (
        select distinct on (id) *
        from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
-                   $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[])
+                   $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[],
+                   $13::text[])
          as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted,
-              source_key_id, declaration_encrypted, reports_risk)
+              source_key_id, declaration_encrypted, reports_risk, ward_code)
        order by id
      ),
      -- a concurrent writer's uncommitted id makes this wait for its end, then skip the id
@@ -76,7 +79,9 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
      inserted as (
        insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash,
                          person_encrypted, source_key_id, declaration_encrypted, reports_risk)
-       select i.* from incoming i join fresh f on f.id = i.id order by i.id
+       select i.id, i.venue_id, i.code_version, i.scanned_at, i.received_at, i.direction, i.method, i.person_hash,
+         i.person_encrypted, i.source_key_id, i.declaration_encrypted, i.reports_risk
+       from incoming i join fresh f on f.id = i.id order by i.id
        returning id, venue_id, scanned_at, person_hash, reports_risk,
          ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
      ),
@@ -97,8 +102,9 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
      ),
      people as (
        insert into ward_day_person (day, ward_code, person_hash)
-       select distinct i.day, v.ward_code, i.person_hash
-       from inserted i join venue v on v.id = i.venue_id
+       select distinct i.day, coalesce(n.ward_code, (select v.ward_code from venue v where v.id = i.venue_id)),
+         i.person_hash
+       from inserted i join incoming n on n.id = i.id
        order by 1, 2, 3
        on conflict do nothing
      )
@@ -117,6 +123,7 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
       scans.map((s) => s.sourceKeyId ?? null),
       scans.map((s) => s.declarationEncrypted ?? null),
       scans.map((s) => s.reportsRisk ?? false),
+      scans.map((s) => s.wardCode ?? null),
     ],
   });
   return new Set(result.rows.map((row) => row.id));
