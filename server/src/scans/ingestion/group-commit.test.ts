@@ -131,6 +131,29 @@ describe('GroupCommitter', () => {
     expect(store.mostActive).to.equal(2);
   });
 
+  it('with a free slot, starts a second flush beside a running one after maxWaitMs', async () => {
+    const store = new FakeStore();
+    const committer = new GroupCommitter(store.flush, { maxInFlight: 2, maxWaitMs: 1 });
+    const first = committer.submit([1]);
+    await until(() => store.pending.length === 1);
+    const second = [committer.submit([2]), committer.submit([3])];
+    // the first has not committed: the two arrivals get a flush of their own, together
+    await until(() => store.pending.length === 2);
+    expect(store.batches).to.deep.equal([[1], [2, 3]]);
+    const third = committer.submit([4]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // both slots busy: the third waits for a flush to end instead of starting a third
+    expect(store.batches).to.have.length(2);
+    store.commit();
+    expect(await first).to.deep.equal([10]);
+    await until(() => store.pending.length === 2);
+    expect(store.batches[2]).to.deep.equal([4]);
+    store.commit();
+    store.commit();
+    expect(await Promise.all([...second, third])).to.deep.equal([[20], [30], [40]]);
+    expect(store.mostActive).to.equal(2);
+  });
+
   it('fails only the callers of a failed flush, with the cause kept, and goes on', async () => {
     const store = new FakeStore();
     const committer = new GroupCommitter(store.flush);

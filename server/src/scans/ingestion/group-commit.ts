@@ -1,9 +1,10 @@
 /**
  * Group commit: many small submissions (a kiosk's single scan per request, say) share one
- * transaction instead of paying a round trip, a lock cycle and a WAL flush each. Submissions
- * that arrive while a flush runs wait for it to end and then go together in the next one; an
- * idle committer waits `maxWaitMs` for company first. A caller's promise settles only when its
- * own flush has ended, so "resolved" means "committed".
+ * transaction instead of paying a round trip, a lock cycle and a WAL flush each. A committer
+ * with a free flush slot waits `maxWaitMs` for company, then flushes what has gathered; with
+ * every slot busy, what arrives waits for the first flush to end and goes in the next one. With
+ * two slots, one batch is read and judged while the other commits. A caller's promise settles
+ * only when its own flush has ended, so "resolved" means "committed".
  */
 export interface GroupCommitOptions {
   /** Items per flush. Submissions are never split: one larger than this goes alone. */
@@ -96,8 +97,8 @@ export class GroupCommitter<I, R> {
       this.startFlush();
       return this.schedule();
     }
-    // while a flush runs, what arrives waits for its end (see finish): no timer needed
-    if (this.inFlight === 0 && !this.timer) {
+    // a free slot: gather for maxWaitMs (with every slot busy, finish() starts the next flush)
+    if (!this.timer) {
       this.timer = setTimeout(() => this.flushIfIdle(), this.options.maxWaitMs);
     }
   }
