@@ -211,6 +211,8 @@ describe('venue codes across a key rotation', () => {
     const keys = bothKeys();
     const untouched = signCodePayload(keys, { venueId: oldKeyOnly, version: 1, keyId: OLD });
     const newPayload = signCodePayload(keys, { venueId: rotated, version: 2, keyId: NEW });
+    // checked, and remembered as good, while its key was still there
+    expect((await checkScannedCodes(orm, keys, [untouched]))[0].ok).to.equal(true);
     keys.delete(OLD);
     expect(
       (await checkScannedCodes(orm, keys, [untouched, rotatedOldPayload, newPayload])).map(

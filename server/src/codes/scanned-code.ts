@@ -66,16 +66,37 @@ export async function checkScannedCodes(
   return judgeScannedCodes(verified, rows);
 }
 
+/**
+ * Payloads whose signature checked out, per key set: a venue's poster is scanned all day long,
+ * and a kiosk's batch repeats one code, so most scans skip the HMAC. Only good signatures are
+ * kept (a flood of forged codes cannot fill it), at most VERIFIED_KEEP per key set, oldest out
+ * first. An entry counts only while its key is still the one in the set under that id.
+ */
+const VERIFIED_KEEP = 50_000;
+const verifiedByKeys = new WeakMap<
+  Map<string, Buffer>,
+  Map<string, { code: VerifiedCode & { ok: true }; key: Buffer }>
+>();
+
 /** The signature check of each payload, in memory; anything but a string is malformed. */
 export function verifyScannedPayloads(
   keys: Map<string, Buffer>,
   payloads: readonly unknown[],
 ): VerifiedCode[] {
-  return payloads.map((payload) =>
-    typeof payload === 'string'
-      ? verifyCodePayload(keys, payload)
-      : { ok: false, reason: 'MALFORMED_CODE' },
-  );
+  let verified = verifiedByKeys.get(keys);
+  if (!verified) verifiedByKeys.set(keys, (verified = new Map()));
+  return payloads.map((payload) => {
+    // items come from JSON: anything but a string is malformed, not a crash
+    if (typeof payload !== 'string') return { ok: false, reason: 'MALFORMED_CODE' };
+    const known = verified.get(payload);
+    if (known && keys.get(known.code.keyId) === known.key) return known.code;
+    const result = verifyCodePayload(keys, payload);
+    if (result.ok) {
+      if (verified.size >= VERIFIED_KEEP) verified.delete(verified.keys().next().value!);
+      verified.set(payload, { code: result, key: keys.get(result.keyId)! });
+    } else if (known) verified.delete(payload);
+    return result;
+  });
 }
 
 /** The distinct (venue, version) pairs of the correctly signed codes: CODE_ROWS_SQL's $1, $2. */
