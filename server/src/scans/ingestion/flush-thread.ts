@@ -18,8 +18,9 @@ export class FlushError extends Error {
  * The HTTP thread's handle on the ingestion thread (flush-worker.ts). Under load the HTTP
  * thread is busy parsing and answering requests; a flush run there waited behind them at each
  * of its round trips to the database, and its hashing and encryption held them up in turn.
- * A thread that crashes fails the flushes it held (their callers hear 500 and may retry: nothing
- * of a failed flush is kept) and is replaced on the next flush.
+ * A thread that crashes fails the flushes it held and is replaced on the next flush. Their
+ * callers hear 500 and send again: a flush that had committed before the crash answers the
+ * retry with duplicates, one that had not stores it.
  */
 export class FlushThread {
   private worker: Worker | undefined;

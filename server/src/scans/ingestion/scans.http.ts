@@ -114,12 +114,13 @@ export function scansHandler(services: AppServices, ingestion: ScanIngestion, lo
     } catch (error) {
       const stopping = error instanceof GroupCommitClosedError;
       if (!stopping) log('could not store scans', error);
-      // nothing of the request was kept, and scan ids make a retry safe
+      // A failed statement keeps nothing; an ingestion thread that died may have committed
+      // first. Either way the scan ids make the same request safe to send again.
       return sendError(
         res,
         stopping ? 503 : 500,
         'INTERNAL_SERVER_ERROR',
-        'The scans could not be stored, none of them: send the same request again.',
+        'The scans could not be stored: send the same request again (any that were stored come back as duplicates).',
       );
     }
     sendJson(res, 200, outcome);
