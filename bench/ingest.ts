@@ -9,8 +9,9 @@
  * (c) raw PostgreSQL on a copy of the scan table (same columns, keys, indexes, daily
  *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) stored
  * in rounds (each ratio taken within its round), and prints the median of (a) / raw single-row
- * and (b) / COPY. Options: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_VENUES (2000), BENCH_ONLY
- * (a or b: that part alone, no ratio; for profiling).
+ * and (b) / COPY. Options: BENCH_ROUNDS (3), BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (2) of
+ * the same load, BENCH_VENUES (2000), BENCH_ONLY (a or b: that part alone, no ratio; for
+ * profiling).
  * Creates and drops the database `quetma_bench_ingest` (BENCH_KEEP=1 keeps it).
  */
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
   measure,
   openBenchDatabase,
   SECONDS,
+  WARMUP_SECONDS,
   startServer,
   type Timing,
 } from './support';
@@ -175,7 +177,9 @@ async function main() {
     // median reported.
     const fmt = (t: Timing, unit: string) =>
       `${t.perSecond.toFixed(0).padStart(7)} ${unit}/s  p50 ${t.p50.toFixed(1).padStart(5)} ms  p99 ${t.p99.toFixed(1).padStart(5)} ms`;
-    console.log(`\n${VENUES} venues, ${ROUNDS} rounds, ${SECONDS} s per measurement`);
+    console.log(
+      `\n${VENUES} venues, ${ROUNDS} rounds, ${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up`,
+    );
     const ratios: { single: number; p99: number; batched: number }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const single = await singleScans();

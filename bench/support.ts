@@ -19,6 +19,8 @@ import { ormOptions } from '../server/src/db/mikro-orm.config';
 import { seedHanoiUnits } from '../server/src/db/seeders/units.seeder';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Load before the clock starts: connections opened, statements prepared, code compiled. */
+export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 
 export interface Timing {
   /** Items done (requests, or scans for batch requests). */
@@ -29,8 +31,10 @@ export interface Timing {
 }
 
 /**
- * `clients` loops, each sending one request after the other for SECONDS. A request returns how
- * many items it did (default 1), so batch requests count their scans.
+ * `clients` loops, each sending one request after the other for WARMUP_SECONDS and then
+ * SECONDS; only requests that start after the warm-up count, so a measurement is of the steady
+ * state (the first second of 64 new connections held most of the slow answers). A request
+ * returns how many items it did (default 1), so batch requests count their scans.
  */
 export async function measure(
   clients: number,
@@ -38,20 +42,21 @@ export async function measure(
 ): Promise<Timing> {
   const latencies: number[] = [];
   let items = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const started = performance.now();
+  const warm = performance.now() + WARMUP_SECONDS * 1000;
+  const deadline = warm + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (Date.now() < deadline) {
+      while (performance.now() < deadline) {
         const t = performance.now();
         // not `items += await …`: that reads `items` before the await and loses other loops' counts
         const done = (await request()) ?? 1;
+        if (t < warm) continue;
         items += done;
         latencies.push(performance.now() - t);
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - warm) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
