@@ -1,7 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
- * The `people` figure of a unit and local day whose person hashes (unit_day_person) retention
+ * The `people` figure of a unit and local day whose person hashes (ward_day_person) retention
  * has deleted: counted just before, so the figure outlives the person-level data.
  */
 @Entity({ tableName: 'unit_day_people' })
