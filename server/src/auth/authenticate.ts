@@ -88,11 +88,11 @@ async function authenticateApiKey(orm: MikroORM, token: string, now: Date): Prom
     throw unauthenticated('The API key is not valid.');
   }
   if (key.revokedAt) throw unauthenticated('This API key has been revoked.');
-  if (key.expiresAt && new Date(key.expiresAt).getTime() <= now.getTime()) {
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) {
     throw unauthenticated('This API key has expired: ask a city admin for a new one.');
   }
   // last use is for people auditing keys: to the minute is enough, and spares a write per request
-  if (!key.lastUsedAt || now.getTime() - new Date(key.lastUsedAt).getTime() > 60_000) {
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
     key.lastUsedAt = now;
     await queryRows(
       orm,

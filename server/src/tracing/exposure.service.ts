@@ -104,14 +104,14 @@ const EXPOSURES_SQL = `
 
 interface ExposureRow {
   venueId: string;
-  startedAt: string;
-  endedAt: string;
+  startedAt: Date;
+  endedAt: Date;
   checkedOut: boolean;
   personHash: Buffer | null;
   personEncrypted: Buffer | null;
   reportsRisk: boolean | null;
-  overlapStart: string | null;
-  overlapEnd: string | null;
+  overlapStart: Date | null;
+  overlapEnd: Date | null;
 }
 
 /** Checks the arguments; returns the subject in canonical form. Messages never repeat the subject. */
@@ -154,12 +154,12 @@ export async function traceExposures(
   const people = new Set<string>();
   for (const row of rows) {
     let visit = visits[visits.length - 1];
-    const start = new Date(row.startedAt);
+    const start = row.startedAt;
     if (!visit || visit.venueId !== row.venueId || visit.start.getTime() !== start.getTime()) {
       visit = {
         venueId: row.venueId,
         start,
-        end: new Date(row.endedAt),
+        end: row.endedAt,
         checkedOut: row.checkedOut,
         peoplePresent: [],
       };
@@ -169,8 +169,8 @@ export async function traceExposures(
     people.add(row.personHash.toString('hex'));
     visit.peoplePresent.push({
       identifier: decryptPersonId(keys.personEncryptionKey, row.personEncrypted),
-      overlapStart: new Date(row.overlapStart!),
-      overlapEnd: new Date(row.overlapEnd!),
+      overlapStart: row.overlapStart!,
+      overlapEnd: row.overlapEnd!,
       reportsRisk: row.reportsRisk ?? false,
     });
   }

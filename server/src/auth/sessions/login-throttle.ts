@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { typesWithDates } from '../../db/sql';
 
 /** After this many failures in a row, every further attempt waits a little longer. */
 const SLOW_AFTER = 3;
@@ -29,18 +30,18 @@ export async function throttleState(
     failures: number;
     lastFailureAt: Date;
     lockedUntil: Date | null;
-  }>(
-    `select failures, last_failure_at as "lastFailureAt", locked_until as "lockedUntil"
-     from login_throttle where key = any($1::text[])`,
-    [keys],
-  );
+  }>({
+    text: `select failures, last_failure_at as "lastFailureAt", locked_until as "lockedUntil"
+             from login_throttle where key = any($1::text[])`,
+    values: [keys],
+    types: typesWithDates(client),
+  });
   let failures = 0;
   let lockedUntil: Date | undefined;
   for (const row of rows) {
-    const locked =
-      row.lockedUntil && new Date(row.lockedUntil) > now ? new Date(row.lockedUntil) : undefined;
+    const locked = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : undefined;
     if (locked && (!lockedUntil || locked > lockedUntil)) lockedUntil = locked;
-    if (now.getTime() - new Date(row.lastFailureAt).getTime() < WINDOW_MS)
+    if (now.getTime() - row.lastFailureAt.getTime() < WINDOW_MS)
       failures = Math.max(failures, row.failures);
   }
   const delayMs = failures >= SLOW_AFTER ? Math.min(250 * 2 ** (failures - SLOW_AFTER), 4_000) : 0;
