@@ -22,6 +22,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Pool as UndiciPool } from 'undici';
 import { signCodePayload } from '../server/src/codes/code-payload';
 import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
+import { describeCpu, startCpuCount } from './cpu-usage';
 import {
   benchApiKey,
   measure,
@@ -119,11 +120,14 @@ async function main() {
       throw new Error(`warm-up scans not accepted: ${JSON.stringify(check)}`);
     for (let i = 0; i < 200; i++) await post(scanItem());
 
-    const singleScans = () => measure(CONCURRENCY, async () => (await post(scanItem())).accepted);
+    const countCpu = () => startCpuCount(server.pid);
+    const singleScans = () =>
+      measure(CONCURRENCY, async () => (await post(scanItem())).accepted, { countCpu });
     const batches = () =>
       measure(
         BATCH_CLIENTS,
         async () => (await post({ scans: Array.from({ length: BATCH }, scanItem) })).accepted,
+        { countCpu },
       );
     if (ONLY === 'a')
       return console.log(`(a) single-scan POSTs ${JSON.stringify(await singleScans())}`);
@@ -148,17 +152,22 @@ async function main() {
     const insertSql = `insert into raw_scan (id, venue_id, code_version, scanned_at, received_at, direction, method,
       person_hash, person_encrypted) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
     const rawInserts = () =>
-      measure(CONCURRENCY, async () => {
-        await pool.query({ name: 'raw-insert', text: insertSql, values: rawRow() });
-      });
+      measure(
+        CONCURRENCY,
+        async () => {
+          await pool.query({ name: 'raw-insert', text: insertSql, values: rawRow() });
+        },
+        { countCpu },
+      );
     /** Rows per second for COPY of `rows` rows, prepared before the clock starts. */
-    const rawCopy = async (rows: number): Promise<number> => {
+    const rawCopy = async (rows: number): Promise<{ perSecond: number; cpu: string }> => {
       const lines = Array.from({ length: rows }, () => {
         const r = rawRow();
         // COPY text format: bytea as \x… hex, the backslash escaped
         return `${r.slice(0, 7).join('\t')}\t\\\\x${(r[7] as Buffer).toString('hex')}\t\\\\x${(r[8] as Buffer).toString('hex')}\n`;
       });
       const client = await pool.connect();
+      const stopCounting = countCpu();
       const started = performance.now();
       try {
         const copy = client.query(
@@ -169,14 +178,16 @@ async function main() {
       } finally {
         client.release();
       }
-      return rows / ((performance.now() - started) / 1000);
+      const perSecond = rows / ((performance.now() - started) / 1000);
+      return { perSecond, cpu: describeCpu(stopCounting()) };
     };
 
     // Rounds of all four, each quetma figure next to its baseline: this machine is shared, and
     // both drift by tens of percent within minutes, so the ratio is taken per round and the
     // median reported.
     const fmt = (t: Timing, unit: string) =>
-      `${t.perSecond.toFixed(0).padStart(7)} ${unit}/s  p50 ${t.p50.toFixed(1).padStart(5)} ms  p99 ${t.p99.toFixed(1).padStart(5)} ms`;
+      `${t.perSecond.toFixed(0).padStart(7)} ${unit}/s  p50 ${t.p50.toFixed(1).padStart(5)} ms  p99 ${t.p99.toFixed(1).padStart(5)} ms` +
+      (t.cpu ? `\n      ${describeCpu(t.cpu)}` : '');
     console.log(
       `\n${VENUES} venues, ${ROUNDS} rounds, ${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up`,
     );
@@ -185,7 +196,8 @@ async function main() {
       const single = await singleScans();
       const rawSingle = await rawInserts();
       const batched = await batches();
-      const copyPerSecond = await rawCopy(Math.max(batched.count, 10_000));
+      const copy = await rawCopy(Math.max(batched.count, 10_000));
+      const copyPerSecond = copy.perSecond;
       ratios.push({
         single: single.perSecond / rawSingle.perSecond,
         p99: single.p99,
@@ -200,7 +212,8 @@ async function main() {
         `  (b) quetma batches of ${BATCH}, ${BATCH_CLIENTS} clients      ${fmt(batched, 'scans')}`,
       );
       console.log(
-        `  (c) raw COPY of the same number of rows   ${copyPerSecond.toFixed(0).padStart(7)} rows/s`,
+        `  (c) raw COPY of the same number of rows   ${copyPerSecond.toFixed(0).padStart(7)} rows/s` +
+          (copy.cpu ? `\n      ${copy.cpu}` : ''),
       );
       console.log(
         `  (a) / raw single-row INSERT ${ratios.at(-1)!.single.toFixed(2)}×   (b) / raw COPY ${ratios.at(-1)!.batched.toFixed(2)}×`,

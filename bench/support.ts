@@ -17,6 +17,7 @@ import {
 import { startEmbeddedPostgres } from '../server/src/db/embedded-postgres';
 import { ormOptions } from '../server/src/db/mikro-orm.config';
 import { seedHanoiUnits } from '../server/src/db/seeders/units.seeder';
+import type { CpuShares } from './cpu-usage';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Load before the clock starts: connections opened, statements prepared, code compiled. */
@@ -28,6 +29,8 @@ export interface Timing {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Cores each process group used while measuring, when asked for (see cpu-usage.ts). */
+  cpu?: CpuShares;
 }
 
 /**
@@ -39,11 +42,15 @@ export interface Timing {
 export async function measure(
   clients: number,
   request: () => Promise<number | void>,
+  options: { countCpu?: () => () => CpuShares | undefined } = {},
 ): Promise<Timing> {
   const latencies: number[] = [];
   let items = 0;
   const warm = performance.now() + WARMUP_SECONDS * 1000;
   const deadline = warm + SECONDS * 1000;
+  let stopCounting: (() => CpuShares | undefined) | undefined;
+  const { countCpu } = options;
+  if (countCpu) setTimeout(() => (stopCounting = countCpu()), WARMUP_SECONDS * 1000);
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < deadline) {
@@ -57,10 +64,11 @@ export async function measure(
     }),
   );
   const elapsed = (performance.now() - warm) / 1000;
+  const cpu = stopCounting?.();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { count: items, perSecond: items / elapsed, p50: at(0.5), p99: at(0.99) };
+  return { count: items, perSecond: items / elapsed, p50: at(0.5), p99: at(0.99), cpu };
 }
 
 export interface BenchDatabase {
@@ -115,7 +123,7 @@ export async function startServer(
   databaseUrl: string,
   port: number,
   env: Record<string, string> = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ pid: number; stop(): Promise<void> }> {
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const server = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', 'src/main.ts'], {
@@ -144,6 +152,7 @@ export async function startServer(
     server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return {
+    pid: server.pid!,
     stop: async () => {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
