@@ -65,8 +65,7 @@ export function startCpuCount(serverPid: number): () => CpuShares | undefined {
   };
 }
 
-export function describeCpu(shares: CpuShares | undefined): string {
-  if (!shares) return '';
+export function describeCpu(shares: CpuShares): string {
   const cores = (n: number) => n.toFixed(2);
   return `cores: server ${cores(shares.server)}, PostgreSQL ${cores(shares.postgres)}, load generator ${cores(shares.loadGenerator)}`;
 }

@@ -22,7 +22,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Pool as UndiciPool } from 'undici';
 import { signCodePayload } from '../server/src/codes/code-payload';
 import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
-import { describeCpu, startCpuCount } from './cpu-usage';
+import { describeCpu, startCpuCount, type CpuShares } from './cpu-usage';
 import {
   benchApiKey,
   measure,
@@ -160,7 +160,7 @@ async function main() {
         { countCpu },
       );
     /** Rows per second for COPY of `rows` rows, prepared before the clock starts. */
-    const rawCopy = async (rows: number): Promise<{ perSecond: number; cpu: string }> => {
+    const rawCopy = async (rows: number): Promise<{ perSecond: number; cpu?: CpuShares }> => {
       const lines = Array.from({ length: rows }, () => {
         const r = rawRow();
         // COPY text format: bytea as \x… hex, the backslash escaped
@@ -179,15 +179,16 @@ async function main() {
         client.release();
       }
       const perSecond = rows / ((performance.now() - started) / 1000);
-      return { perSecond, cpu: describeCpu(stopCounting()) };
+      return { perSecond, cpu: stopCounting() };
     };
 
     // Rounds of all four, each quetma figure next to its baseline: this machine is shared, and
     // both drift by tens of percent within minutes, so the ratio is taken per round and the
     // median reported.
+    const cpuLine = (cpu: CpuShares | undefined) => (cpu ? `\n      ${describeCpu(cpu)}` : '');
     const fmt = (t: Timing, unit: string) =>
       `${t.perSecond.toFixed(0).padStart(7)} ${unit}/s  p50 ${t.p50.toFixed(1).padStart(5)} ms  p99 ${t.p99.toFixed(1).padStart(5)} ms` +
-      (t.cpu ? `\n      ${describeCpu(t.cpu)}` : '');
+      cpuLine(t.cpu);
     console.log(
       `\n${VENUES} venues, ${ROUNDS} rounds, ${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up`,
     );
@@ -197,11 +198,10 @@ async function main() {
       const rawSingle = await rawInserts();
       const batched = await batches();
       const copy = await rawCopy(Math.max(batched.count, 10_000));
-      const copyPerSecond = copy.perSecond;
       ratios.push({
         single: single.perSecond / rawSingle.perSecond,
         p99: single.p99,
-        batched: batched.perSecond / copyPerSecond,
+        batched: batched.perSecond / copy.perSecond,
       });
       console.log(`round ${round}`);
       console.log(`  (a) quetma single-scan POSTs, ${CONCURRENCY} clients  ${fmt(single, 'req')}`);
@@ -212,8 +212,8 @@ async function main() {
         `  (b) quetma batches of ${BATCH}, ${BATCH_CLIENTS} clients      ${fmt(batched, 'scans')}`,
       );
       console.log(
-        `  (c) raw COPY of the same number of rows   ${copyPerSecond.toFixed(0).padStart(7)} rows/s` +
-          (copy.cpu ? `\n      ${copy.cpu}` : ''),
+        `  (c) raw COPY of the same number of rows   ${copy.perSecond.toFixed(0).padStart(7)} rows/s` +
+          cpuLine(copy.cpu),
       );
       console.log(
         `  (a) / raw single-row INSERT ${ratios.at(-1)!.single.toFixed(2)}×   (b) / raw COPY ${ratios.at(-1)!.batched.toFixed(2)}×`,

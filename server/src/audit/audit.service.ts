@@ -21,17 +21,10 @@ export interface AuditEntryInput {
   outcome: string;
 }
 
-export interface AuditEntryRow {
+/** An entry as stored: the input's fields with its id (actor kinds read back as plain text). */
+export interface AuditEntryRow extends Omit<AuditEntryInput, 'actorKind'> {
   id: string;
-  at: Date;
   actorKind: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  role: Role | null;
-  action: string;
-  arguments: Record<string, unknown>;
-  address: string | null;
-  outcome: string;
 }
 
 export interface AuditLogFilter {

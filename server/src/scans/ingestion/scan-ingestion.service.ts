@@ -42,9 +42,9 @@ export const ingestionCounters = { flushes: 0, scans: 0 };
  * then hands the well-formed ones to a group committer shared by all requests, so that
  * concurrent requests are judged and stored together and each is answered after its COMMIT.
  * Flushes run in an ingestion thread of their own (scan-flush.ts, FlushThread); up to three
- * overlap, so that one is read and judged while another commits. The scan_id key settles a race between them (or
- * between server processes): a retry whose original is being stored waits for that COMMIT and
- * is then a duplicate.
+ * overlap, so that one is read and judged while another commits. The scan_id key settles a
+ * race between them (or between server processes): a retry whose original is being stored
+ * waits for that COMMIT and is then a duplicate.
  */
 export class ScanIngestion {
   private readonly committer: GroupCommitter<PendingScan, ScanVerdict>;

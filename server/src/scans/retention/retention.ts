@@ -21,8 +21,8 @@ const DAY_MS = 86_400_000;
  * Deletes person-level scan data older than `retentionDays`: every daily partition of `scan`
  * whose local day ends before the start of (today − retentionDays) is dropped whole, and so are
  * the person hashes behind the `people` figure of those days, once each unit's count of them is
- * stored in unit_day_people, and the ids of those scans (scan_id). The rollups (venue_activity, venue_day_scans) are untouched, so
- * every figure of every day stays as it was.
+ * stored in unit_day_people, and the ids of those scans (scan_id). The rollups (venue_activity,
+ * venue_day_scans) are untouched, so every figure of every day stays as it was.
  */
 export async function dropExpiredScanPartitions(
   orm: MikroORM,
