@@ -340,6 +340,37 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     }
   });
 
+  it('judges one id sent several times in a batch in order: a refused item does not take the id, the first good one does', async () => {
+    const venue = await newVenue();
+    const reissued = await newVenue();
+    await graphqlData('mutation($id: ID!) { reissueVenueCode(id: $id) { id } }', {
+      id: reissued.id,
+    });
+    const id = randomUUID();
+    const future = new Date(new Date(NOW).getTime() + 3_600_000).toISOString();
+    const batch = [
+      scanOf(reissued.code, { id }),
+      scanOf(venue.code, { id, scannedAt: future }),
+      scanOf(venue.code, { id }),
+      scanOf(venue.code, { id, direction: 'OUT' }),
+      // a refused code is told before a bad time, as for a scan alone
+      scanOf(reissued.code, { scannedAt: future }),
+    ];
+    const answer = await postScans({ scans: batch });
+    expect(answer.body.results.map((r: any) => r.reason ?? r.status)).to.deep.equal([
+      'REVOKED_CODE',
+      'FUTURE_TIME',
+      'ACCEPTED',
+      'DUPLICATE',
+      'REVOKED_CODE',
+    ]);
+    const stored = await sql('select direction from scan where id = ?', [id]);
+    expect(stored).to.deep.equal([{ direction: 'IN' }]);
+    // sent again, every item of that id is a duplicate: a known id wins over any refusal
+    const again = await postScans({ scans: batch.slice(0, 4) });
+    expect(again.body.results.map((r: any) => r.status)).to.deep.equal(Array(4).fill('DUPLICATE'));
+  });
+
   it('rejects a code with any one character altered: forged, or not a code at all', async () => {
     const venue = await newVenue();
     const batch = [...venue.code].map((_, at) => scanOf(alter(venue.code, at)));

@@ -15,29 +15,32 @@ type CodeStore = Parameters<typeof queryRows>[0];
 /** Versions are int4 in the table; a signed larger one cannot exist, and would break the cast. */
 const MAX_VERSION = 2_147_483_647;
 
-/** A venue and code version as CODE_ROWS_SQL answers it. */
-export interface CodeRow {
-  venueId: string;
-  version: number;
-  status: string;
-  wardCode: string;
-  registeredAt: Date;
-  closedAt: Date | null;
-  /** Null when the venue has no such version. */
-  keyId: string | null;
-  revokedAt: Date | null;
-}
+/**
+ * The rules for a correctly signed code, in SQL so that ingestion judges and stores a flush in
+ * one statement: the reason the code is refused, or null. Reads `i` (the scan: venue_id,
+ * code_version, key_id, scanned_at), `v` (venue) and `c` (venue_code), both left-joined on the
+ * scan's venue and version. A suspended venue still accepts scans (it is being followed up, not
+ * shut); a closed one does not, but a scan taken before the closing still counts: an offline
+ * kiosk that uploads the last morning's scans after the closing is not refused. A replaced code
+ * version is refused whatever the time: the device sets that time, and a reissue is how a copied
+ * poster is stopped. The server signs each version with the key stored for it; another key's
+ * tag is not ours.
+ */
+export const CODE_REJECTION_SQL = `case
+    when v.id is null then 'UNKNOWN_VENUE'
+    when v.status = 'CLOSED' and (v.closed_at is null or i.scanned_at >= v.closed_at) then 'CLOSED_VENUE'
+    when c.key_id is null then 'UNKNOWN_VENUE'
+    when c.key_id <> i.key_id then 'FORGED_CODE'
+    when c.revoked_at is not null then 'REVOKED_CODE'
+  end`;
 
 /**
- * The venues and code versions named by $1 (uuid[]) and $2 (int[]), as CodeRow columns. A
- * statement of its own here; ingestion runs it together with its scan id look-up.
+ * The joins CODE_REJECTION_SQL reads, for scans `i`: a key look-up per scan (OFFSET 0 keeps the
+ * planner from turning them into hash joins over whole tables, which it chose for small tables
+ * because it guesses an array holds ten elements).
  */
-export const CODE_ROWS_SQL = `select q.venue_id::text as "venueId", q.version, v.status, v.ward_code as "wardCode",
-    v.registered_at as "registeredAt", v.closed_at as "closedAt", c.key_id as "keyId",
-    c.revoked_at as "revokedAt"
-  from unnest($1::uuid[], $2::int[]) as q(venue_id, version)
-  join venue v on v.id = q.venue_id
-  left join venue_code c on c.venue_id = q.venue_id and c.version = q.version`;
+export const CODE_JOINS_SQL = `left join lateral (select * from venue where id = i.venue_id offset 0) v on true
+  left join lateral (select * from venue_code where venue_id = i.venue_id and version = i.code_version offset 0) c on true`;
 
 /** Checks one scanned payload: its signature, then the venue and code version it names. */
 export async function checkScannedCode(
@@ -50,20 +53,75 @@ export async function checkScannedCode(
 
 /**
  * Checks a batch of scanned payloads, answering in the same order. Signatures are checked in
- * memory; the venues and versions of all that pass are looked up in one query.
+ * memory; the venues and versions of all that pass are judged in one query. With `takenAt`
+ * (each scan's time), a scan taken before its venue closed passes; without, the venue's state
+ * now decides.
  */
 export async function checkScannedCodes(
   store: CodeStore,
   keys: Map<string, Buffer>,
   payloads: readonly unknown[],
+  takenAt?: readonly Date[],
 ): Promise<ScannedCodeCheck[]> {
-  const verified = verifyScannedPayloads(keys, payloads);
-  const [venueIds, versions] = codesToLookUp(verified);
+  const claims = claimsToJudge(verifyScannedPayloads(keys, payloads));
+  const asked = claims.flatMap((claim, i) => ('reason' in claim ? [] : [{ ...claim, i }]));
   const rows =
-    venueIds.length === 0
+    asked.length === 0
       ? []
-      : await queryRows<CodeRow>(store, CODE_ROWS_SQL, [venueIds, versions], 'check-scanned-codes');
-  return judgeScannedCodes(verified, rows);
+      : await queryRows<{
+          ord: number;
+          reason: ScannedCodeRejection | null;
+          wardCode: string;
+          registeredAt: Date;
+        }>(
+          store,
+          `select i.ord::int as ord, ${CODE_REJECTION_SQL} as reason, v.ward_code as "wardCode",
+             v.registered_at as "registeredAt"
+           from unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[])
+             with ordinality as i(venue_id, code_version, key_id, scanned_at, ord)
+           ${CODE_JOINS_SQL}`,
+          [
+            asked.map((a) => a.venueId),
+            asked.map((a) => a.version),
+            asked.map((a) => a.keyId),
+            asked.map((a) => (takenAt ? takenAt[a.i].toISOString() : 'infinity')),
+          ],
+          'check-scanned-codes',
+        );
+  const checks: ScannedCodeCheck[] = claims.map((claim) =>
+    'reason' in claim
+      ? { ok: false, reason: claim.reason }
+      : { ok: false, reason: 'UNKNOWN_VENUE' },
+  );
+  for (const row of rows) {
+    const { venueId, version, i } = asked[row.ord - 1];
+    checks[i] = row.reason
+      ? { ok: false, reason: row.reason }
+      : { ok: true, venueId, version, wardCode: row.wardCode, registeredAt: row.registeredAt };
+  }
+  return checks;
+}
+
+/** A correctly signed code's claims, to be judged against the database. */
+export interface CodeClaimsToJudge {
+  venueId: string;
+  version: number;
+  keyId: string;
+}
+
+/**
+ * Each verified code as the claims CODE_REJECTION_SQL judges, or the reason it is refused
+ * already: a bad signature, or a version no venue can have (versions are int4 in the table, and
+ * a larger one would break the cast).
+ */
+export function claimsToJudge(
+  verified: readonly VerifiedCode[],
+): (CodeClaimsToJudge | { reason: ScannedCodeRejection })[] {
+  return verified.map((code) => {
+    if (!code.ok) return { reason: code.reason };
+    if (code.version > MAX_VERSION) return { reason: 'UNKNOWN_VENUE' };
+    return { venueId: code.venueId, version: code.version, keyId: code.keyId };
+  });
 }
 
 /**
@@ -97,54 +155,4 @@ export function verifyScannedPayloads(
     } else if (known) verified.delete(payload);
     return result;
   });
-}
-
-/** The distinct (venue, version) pairs of the correctly signed codes: CODE_ROWS_SQL's $1, $2. */
-export function codesToLookUp(verified: readonly VerifiedCode[]): [string[], number[]] {
-  const wanted = new Map<string, { venueId: string; version: number }>();
-  for (const code of verified) {
-    if (code.ok && code.version <= MAX_VERSION) {
-      wanted.set(pairKey(code.venueId, code.version), code);
-    }
-  }
-  return [[...wanted.values()].map((w) => w.venueId), [...wanted.values()].map((w) => w.version)];
-}
-
-/**
- * Each verified code against the rows found for it. A suspended venue still accepts scans (it
- * is being followed up, not shut); a closed one does not. With `takenAt` (each scan's time), a
- * scan taken before the venue closed still counts: an offline kiosk that uploads the last
- * morning's scans after the closing is not refused. A replaced code version is refused whatever
- * the time: the device sets that time, and a reissue is how a copied poster is stopped.
- */
-export function judgeScannedCodes(
-  verified: readonly VerifiedCode[],
-  rows: readonly CodeRow[],
-  takenAt?: readonly Date[],
-): ScannedCodeCheck[] {
-  const found = new Map(rows.map((row) => [pairKey(row.venueId, row.version), row]));
-  return verified.map((code, i): ScannedCodeCheck => {
-    if (!code.ok) return code;
-    const row = found.get(pairKey(code.venueId, code.version));
-    if (!row) return { ok: false, reason: 'UNKNOWN_VENUE' };
-    const at = takenAt?.[i].getTime() ?? Infinity;
-    if (row.status === 'CLOSED' && (!row.closedAt || at >= row.closedAt.getTime())) {
-      return { ok: false, reason: 'CLOSED_VENUE' };
-    }
-    if (row.keyId === null) return { ok: false, reason: 'UNKNOWN_VENUE' };
-    // the server signs each version with the key stored for it; another key's tag is not ours
-    if (row.keyId !== code.keyId) return { ok: false, reason: 'FORGED_CODE' };
-    if (row.revokedAt) return { ok: false, reason: 'REVOKED_CODE' };
-    return {
-      ok: true,
-      venueId: code.venueId,
-      version: code.version,
-      wardCode: row.wardCode,
-      registeredAt: row.registeredAt,
-    };
-  });
-}
-
-function pairKey(venueId: string, version: number): string {
-  return `${venueId}/${version}`;
 }

@@ -1,5 +1,11 @@
 import type { PoolClient } from 'pg';
 import { localDayOf, type ScanDirection, type ScanMethod } from '@quetma/shared';
+import {
+  CODE_JOINS_SQL,
+  CODE_REJECTION_SQL,
+  type CodeClaimsToJudge,
+  type ScannedCodeRejection,
+} from '../codes/scanned-code';
 
 export interface NewScan {
   id: string;
@@ -14,8 +20,6 @@ export interface NewScan {
   sourceKeyId?: string | null;
   declarationEncrypted?: Buffer | null;
   reportsRisk?: boolean;
-  /** The venue's ward, when the caller knows it (ingestion does): spares a venue look-up. */
-  wardCode?: string;
 }
 
 /** Local days whose scan partition this process has already made sure of. */
@@ -40,48 +44,30 @@ export function forgetScanPartitions(): void {
 }
 
 /**
- * Stores scans and updates the rollups in one statement, so the figures can never disagree
- * with the scans, and so that a caller outside a transaction gets it all or nothing with one
- * round trip (ingestion does: its COMMIT is this statement's end). A scan whose id is already
- * stored (scan_id) is skipped and not counted again; an id given twice is stored once. Arrays
- * go in through unnest. Returns the ids actually inserted. The scans' venues must exist.
- * Every insert takes its rows in key order, so that two writers whose batches share scan ids or
- * rollup rows lock them in the same order and wait for each other instead of deadlocking; the
- * ids are all claimed before any rollup row is touched (the rollups aggregate the inserted rows
- * first), so a writer waiting on another's id holds no rollup row.
+ * The scan insert and the rollups, shared by both store statements below. They read a CTE
+ * `storable` (a scan table row per distinct id, with its ward_code) and write everything in
+ * one statement, so the figures can never disagree with the scans and a caller outside a
+ * transaction gets it all or nothing with one round trip (ingestion's COMMIT is this
+ * statement's end). A scan whose id is already stored (scan_id) is skipped and not counted
+ * again. Every insert takes its rows in key order, so that two writers whose batches share
+ * scan ids or rollup rows lock them in the same order and wait for each other instead of
+ * deadlocking; the ids are all claimed before any rollup row is touched (the rollups aggregate
+ * the inserted rows first), so a writer waiting on another's id holds no rollup row.
  */
-export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<Set<string>> {
-  if (scans.length === 0) return new Set();
-  await ensureScanPartitions(
-    client,
-    scans.map((s) => s.scannedAt),
-  );
-  // prepared once per connection: planning this statement cost more than running it for a
-  // few dozen scans, which is what a group-commit flush of single-scan requests holds
-  const result = await client.query<{ id: string }>({
-    name: 'store-scans',
-    text: `with incoming as (
-       select distinct on (id) *
-       from unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
-                   $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[],
-                   $13::text[])
-         as t(id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash, person_encrypted,
-              source_key_id, declaration_encrypted, reports_risk, ward_code)
-       order by id
-     ),
+const STORE_CTES = `
      -- a concurrent writer's uncommitted id makes this wait for its end, then skip the id
      fresh as (
        insert into scan_id (id, scanned_at)
-       select id, scanned_at from incoming order by id
+       select id, scanned_at from storable order by id
        on conflict do nothing
        returning id
      ),
      inserted as (
        insert into scan (id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash,
                          person_encrypted, source_key_id, declaration_encrypted, reports_risk)
-       select i.id, i.venue_id, i.code_version, i.scanned_at, i.received_at, i.direction, i.method, i.person_hash,
-         i.person_encrypted, i.source_key_id, i.declaration_encrypted, i.reports_risk
-       from incoming i join fresh f on f.id = i.id order by i.id
+       select s.id, s.venue_id, s.code_version, s.scanned_at, s.received_at, s.direction, s.method, s.person_hash,
+         s.person_encrypted, s.source_key_id, s.declaration_encrypted, s.reports_risk
+       from storable s join fresh f on f.id = s.id order by s.id
        returning id, venue_id, scanned_at, person_hash, reports_risk,
          ((scanned_at at time zone 'UTC') + interval '7 hours')::date as day
      ),
@@ -102,29 +88,148 @@ export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<
      ),
      people as (
        insert into ward_day_person (day, ward_code, person_hash)
-       select distinct i.day, coalesce(n.ward_code, (select v.ward_code from venue v where v.id = i.venue_id)),
-         i.person_hash
-       from inserted i join incoming n on n.id = i.id
+       select distinct i.day, s.ward_code, i.person_hash
+       from inserted i join storable s on s.id = i.id
        order by 1, 2, 3
        on conflict do nothing
-     )
+     )`;
+
+/** A scan row as the store statements take it: what a judged scan lacks is null. */
+type ScanRow = Pick<NewScan, 'id' | 'scannedAt'> & Partial<Omit<NewScan, 'id' | 'scannedAt'>>;
+
+/** The scan table's columns of each row, as both store statements unnest them ($1–$12). */
+function scanColumns(scans: readonly ScanRow[]): unknown[] {
+  return [
+    scans.map((s) => s.id),
+    scans.map((s) => s.venueId ?? null),
+    scans.map((s) => s.codeVersion ?? null),
+    // ISO text: pg's own Date formatting costs several times more, per element
+    scans.map((s) => s.scannedAt.toISOString()),
+    scans.map((s) => s.receivedAt?.toISOString() ?? null),
+    scans.map((s) => s.direction ?? null),
+    scans.map((s) => s.method ?? null),
+    scans.map((s) => s.personHash ?? null),
+    scans.map((s) => s.personEncrypted ?? null),
+    scans.map((s) => s.sourceKeyId ?? null),
+    scans.map((s) => s.declarationEncrypted ?? null),
+    scans.map((s) => s.reportsRisk ?? false),
+  ];
+}
+
+/**
+ * The opening of an unnest of scanColumns' arrays; each statement adds its own arrays ($13…),
+ * closes the parenthesis and names the columns, SCAN_COLUMN_NAMES first.
+ */
+const SCAN_COLUMNS_UNNEST = `unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[],
+         $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::uuid[], $11::bytea[], $12::boolean[]`;
+const SCAN_COLUMN_NAMES = `id, venue_id, code_version, scanned_at, received_at, direction, method, person_hash,
+         person_encrypted, source_key_id, declaration_encrypted, reports_risk`;
+
+/**
+ * Stores scans that need no judging (the demo data) with their rollups, in one statement (see
+ * STORE_CTES); an id given twice is stored once. Returns the ids actually inserted. The scans'
+ * venues must exist.
+ */
+export async function storeScans(client: PoolClient, scans: NewScan[]): Promise<Set<string>> {
+  if (scans.length === 0) return new Set();
+  await ensureScanPartitions(
+    client,
+    scans.map((s) => s.scannedAt),
+  );
+  const result = await client.query<{ id: string }>({
+    name: 'store-scans',
+    text: `with storable as (
+       select distinct on (t.id) t.*, v.ward_code
+       from ${SCAN_COLUMNS_UNNEST}) as t(${SCAN_COLUMN_NAMES})
+       left join venue v on v.id = t.venue_id
+       order by t.id
+     ),${STORE_CTES}
      select id from inserted`,
-    values: [
-      scans.map((s) => s.id),
-      scans.map((s) => s.venueId),
-      scans.map((s) => s.codeVersion),
-      // ISO text: pg's own Date formatting costs several times more, per element
-      scans.map((s) => s.scannedAt.toISOString()),
-      scans.map((s) => s.receivedAt.toISOString()),
-      scans.map((s) => s.direction),
-      scans.map((s) => s.method),
-      scans.map((s) => s.personHash),
-      scans.map((s) => s.personEncrypted),
-      scans.map((s) => s.sourceKeyId ?? null),
-      scans.map((s) => s.declarationEncrypted ?? null),
-      scans.map((s) => s.reportsRisk ?? false),
-      scans.map((s) => s.wardCode ?? null),
-    ],
+    values: scanColumns(scans),
   });
   return new Set(result.rows.map((row) => row.id));
+}
+
+/** What a scan brings to be stored besides its id, time, venue and code version. */
+export type SealedScan = Omit<NewScan, 'id' | 'scannedAt' | 'venueId' | 'codeVersion'>;
+
+/** One scan of a flush for storeJudgedScans. */
+export interface ScanToJudge {
+  id: string;
+  scannedAt: Date;
+  /** The claims of its code, when its signature checked out. */
+  claims?: CodeClaimsToJudge;
+  /** Its sealed columns, when nothing judged without the database refused it: to be stored. */
+  sealed?: SealedScan;
+}
+
+/** What storeJudgedScans says of a scan it did not insert. */
+export interface ScanNotStored {
+  /** Why its code is refused (CODE_REJECTION_SQL), or null; meaningless without claims. */
+  codeReason: ScannedCodeRejection | null;
+  /** The venue's registration, when the venue exists. */
+  registeredAt: Date | null;
+  /** The scan was taken before that: not stored. */
+  beforeRegistration: boolean;
+  /** Its id was stored already: by an earlier flush, or by another writer meanwhile. */
+  known: boolean;
+}
+
+/**
+ * Ingestion's one statement per flush: judges each scan's code (CODE_REJECTION_SQL), and
+ * stores those that were sealed, whose code passes and that were not taken before their
+ * venue's registration (the first of each id; see STORE_CTES). Answers, by position in
+ * `scans`, for every scan it did not insert: a scan missing from the answer was stored. One
+ * round trip: reading the codes and known ids first cost a second statement per flush, as much
+ * time as the store itself for a few dozen scans.
+ */
+export async function storeJudgedScans(
+  client: PoolClient,
+  scans: readonly ScanToJudge[],
+): Promise<Map<number, ScanNotStored>> {
+  if (scans.length === 0) return new Map();
+  await ensureScanPartitions(
+    client,
+    scans.flatMap((s) => (s.sealed ? [s.scannedAt] : [])),
+  );
+  const rows = scans.map((s): ScanRow => ({
+    id: s.id,
+    scannedAt: s.scannedAt,
+    venueId: s.claims?.venueId,
+    codeVersion: s.claims?.version,
+    ...s.sealed,
+  }));
+  const result = await client.query<ScanNotStored & { ord: number }>({
+    name: 'store-judged-scans',
+    // `storable` keeps one row per id (the first that may be stored, or another) without a
+    // WHERE: a filtered CTE is estimated at one row, and the joins on it then ran as nested
+    // loops, a million comparisons for a flush of a thousand
+    text: `with judged as (
+       select i.*, v.ward_code, v.registered_at, ${CODE_REJECTION_SQL} as code_reason
+       from ${SCAN_COLUMNS_UNNEST}, $13::text[], $14::boolean[])
+         with ordinality as i(${SCAN_COLUMN_NAMES}, key_id, sealed, ord)
+       ${CODE_JOINS_SQL}
+     ),
+     candidate as (
+       select distinct on (id) *,
+         sealed and code_reason is null and scanned_at >= registered_at as ok
+       from judged
+       order by id, (sealed and code_reason is null and scanned_at >= registered_at) desc, ord
+     ),
+     storable as (select * from candidate where ok),${STORE_CTES}
+     select j.ord::int as ord, j.code_reason as "codeReason", j.registered_at as "registeredAt",
+       coalesce(j.scanned_at < j.registered_at, false) as "beforeRegistration",
+       -- the scan chosen to store but not inserted: another writer stored its id meanwhile
+       s.ord is not null or exists (select 1 from scan_id k where k.id = j.id) as known
+     from judged j
+     left join storable s on s.ord = j.ord
+     left join inserted n on n.id = s.id
+     where n.id is null`,
+    values: [
+      ...scanColumns(rows),
+      scans.map((s) => s.claims?.keyId ?? null),
+      scans.map((s) => s.sealed !== undefined),
+    ],
+  });
+  return new Map(result.rows.map(({ ord, ...row }) => [ord - 1, row]));
 }

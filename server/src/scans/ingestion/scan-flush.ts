@@ -1,21 +1,24 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  CODE_ROWS_SQL,
-  codesToLookUp,
-  judgeScannedCodes,
+  claimsToJudge,
   verifyScannedPayloads,
-  type CodeRow,
-  type ScannedCodeCheck,
+  type ScannedCodeRejection,
 } from '../../codes/scanned-code';
 import type { Config } from '../../config';
 import { encryptJson, encryptPersonId, hashPersonId } from '../person-identity';
-import { forgetScanPartitions, storeScans, type NewScan } from '../scan-store';
+import {
+  forgetScanPartitions,
+  storeJudgedScans,
+  type ScanNotStored,
+  type ScanToJudge,
+  type SealedScan,
+} from '../scan-store';
 import type { ScanItem, ScanRejection } from './scan-item';
 
 /**
- * One flush of scan ingestion: the batch's signatures checked and identifiers sealed, its known
- * ids and code versions read in one statement, each scan judged, and the accepted ones stored
- * with their rollups by one statement that commits as it ends (storeScans). It runs in the
+ * One flush of scan ingestion: the batch's signatures and times checked and identifiers sealed
+ * here, then codes judged and scans stored with their rollups by one statement that commits as
+ * it ends (storeJudgedScans), and each scan's verdict told from its answer. It runs in the
  * ingestion thread (flush-worker.ts), away from the thread that answers HTTP, so that its
  * round trips are not queued behind requests and its crypto does not hold them up.
  */
@@ -44,7 +47,7 @@ export interface PendingScan {
 const DUPLICATE: ScanVerdict = { status: 'DUPLICATE' };
 const ACCEPTED: ScanVerdict = { status: 'ACCEPTED' };
 
-const CODE_MESSAGES: Record<Exclude<ScannedCodeCheck, { ok: true }>['reason'], string> = {
+const CODE_MESSAGES: Record<ScannedCodeRejection, string> = {
   MALFORMED_CODE: 'code: not a quetma venue code (QM1.…)',
   FORGED_CODE: 'code: the signature does not match: the code was altered or not issued by quetma',
   REVOKED_CODE: "code: this version of the venue's code was replaced by a newer one",
@@ -61,13 +64,34 @@ export interface JudgeContext {
   takenIds: ReadonlySet<string>;
 }
 
+/** A scan's code and venue as the store statement judged them (registration included). */
+export type JudgedCode =
+  | { ok: true; registeredAt: Date; beforeRegistration: boolean }
+  | { ok: false; reason: ScannedCodeRejection };
+
 /**
  * The rules for one well-formed scan. A known id wins over every other answer: the retry of a
  * scan accepted yesterday stays DUPLICATE even if its venue was closed or its code reissued since.
  */
-export function judgeScan(item: ScanItem, code: ScannedCodeCheck, ctx: JudgeContext): ScanVerdict {
+export function judgeScan(item: ScanItem, code: JudgedCode, ctx: JudgeContext): ScanVerdict {
   if (ctx.storedIds.has(item.id) || ctx.takenIds.has(item.id)) return DUPLICATE;
   if (!code.ok) return rejected(code.reason, CODE_MESSAGES[code.reason]);
+  const late = timeRejection(item, ctx);
+  if (late) return late;
+  if (code.beforeRegistration) {
+    return rejected(
+      'BEFORE_REGISTRATION',
+      `scannedAt: before the venue was registered (${code.registeredAt.toISOString()})`,
+    );
+  }
+  return ACCEPTED;
+}
+
+/** A scan time the server refuses whatever the code: too far ahead, or past retention. */
+function timeRejection(
+  item: ScanItem,
+  ctx: Pick<JudgeContext, 'now' | 'config'>,
+): ScanVerdict | undefined {
   const at = item.scannedAt.getTime();
   const { scanClockSkewSeconds: skew, scanRetentionDays: days } = ctx.config;
   if (at > ctx.now.getTime() + skew * 1_000) {
@@ -79,13 +103,7 @@ export function judgeScan(item: ScanItem, code: ScannedCodeCheck, ctx: JudgeCont
   if (at < ctx.now.getTime() - days * 86_400_000) {
     return rejected('TOO_OLD', `scannedAt: older than ${days} days, the time scans are kept`);
   }
-  if (at < code.registeredAt.getTime()) {
-    return rejected(
-      'BEFORE_REGISTRATION',
-      `scannedAt: before the venue was registered (${code.registeredAt.toISOString()})`,
-    );
-  }
-  return ACCEPTED;
+  return undefined;
 }
 
 function rejected(reason: ScanRejection, message: string): ScanVerdict {
@@ -93,10 +111,14 @@ function rejected(reason: ScanRejection, message: string): ScanVerdict {
 }
 
 /** The identifier and the declaration sealed as the design says: keyed hash and AES-GCM copies. */
-function seal(pending: PendingScan, config: IngestionConfig) {
+function seal(pending: PendingScan, config: IngestionConfig): SealedScan {
   const { item } = pending;
   const declaration = item.healthDeclaration;
   return {
+    receivedAt: pending.receivedAt,
+    direction: item.direction,
+    method: item.method,
+    sourceKeyId: pending.sourceKeyId,
     personHash: hashPersonId(config.personHashKey, item.person),
     personEncrypted: encryptPersonId(config.personEncryptionKey, item.person),
     declarationEncrypted: declaration ? encryptJson(config.personEncryptionKey, declaration) : null,
@@ -111,11 +133,10 @@ function seal(pending: PendingScan, config: IngestionConfig) {
 const NO_PARTITION = /no partition of relation/;
 
 /**
- * One flush, answered one verdict per item. The ids already stored and the codes' venues and
- * versions are read in one statement; each scan is judged; the accepted ones are stored outside
- * any explicit transaction, by one statement that commits as it ends. (A transaction around both
- * would gain nothing: at READ COMMITTED the second statement takes a new snapshot anyway, and
- * storeScans skips an id that another writer stored in between.)
+ * One flush, answered one verdict per item. Signatures and times are checked here, and only
+ * scans that pass them are sealed; the statement judges the codes and stores what passes. A
+ * scan it did not store is judged here again with what it answered (judgeScan), so every rule
+ * keeps its precedence: a known id over any refusal, a refused code over a bad time.
  */
 export async function flushScans(
   pool: Pool,
@@ -123,76 +144,74 @@ export async function flushScans(
   config: IngestionConfig,
   now: Date,
 ): Promise<ScanVerdict[]> {
-  const verified = verifyScannedPayloads(
-    config.codeSigningKeys,
-    batch.map((p) => p.item.code),
+  const claims = claimsToJudge(
+    verifyScannedPayloads(
+      config.codeSigningKeys,
+      batch.map((p) => p.item.code),
+    ),
   );
-  const [venueIds, versions] = codesToLookUp(verified);
+  const toJudge = batch.map((pending, i): ScanToJudge => {
+    const { id, scannedAt } = pending.item;
+    const claim = claims[i];
+    if ('reason' in claim) return { id, scannedAt };
+    if (timeRejection(pending.item, { now, config })) return { id, scannedAt, claims: claim };
+    return { id, scannedAt, claims: claim, sealed: seal(pending, config) };
+  });
   const client = await pool.connect();
+  let notStored: Map<number, ScanNotStored>;
   try {
-    const { rows } = await client.query<CodeRow & { knownId: string | null }>({
-      name: 'scan-ingest-look-up',
-      text: `select c.*, null::text as "knownId" from (${CODE_ROWS_SQL}) as c
-             union all
-             select null, null, null, null, null, null, null, null, id::text
-             from scan_id where id = any($3::uuid[])`,
-      values: [venueIds, versions, batch.map((p) => p.item.id)],
-    });
-    const storedIds = new Set<string>();
-    const codeRows: CodeRow[] = [];
-    for (const row of rows) {
-      if (row.knownId) storedIds.add(row.knownId);
-      else codeRows.push(row);
-    }
-    const codes = judgeScannedCodes(
-      verified,
-      codeRows,
-      batch.map((p) => p.item.scannedAt),
-    );
-    const takenIds = new Set<string>();
-    const context: JudgeContext = { now, config, storedIds, takenIds };
-    const verdicts = batch.map((pending, i) => {
-      const verdict = judgeScan(pending.item, codes[i], context);
-      if (verdict.status !== 'REJECTED') takenIds.add(pending.item.id);
-      return verdict;
-    });
-    const toStore: NewScan[] = [];
-    batch.forEach((pending, i) => {
-      const code = codes[i];
-      if (verdicts[i].status !== 'ACCEPTED' || !code.ok) return;
-      toStore.push({
-        id: pending.item.id,
-        venueId: code.venueId,
-        codeVersion: code.version,
-        scannedAt: pending.item.scannedAt,
-        receivedAt: pending.receivedAt,
-        direction: pending.item.direction,
-        method: pending.item.method,
-        sourceKeyId: pending.sourceKeyId,
-        wardCode: code.wardCode,
-        ...seal(pending, config),
-      });
-    });
-    const inserted = await storeAnew(client, toStore);
-    // accepted here but not inserted: another writer stored the same id meanwhile
-    return verdicts.map((verdict, i) =>
-      verdict.status === 'ACCEPTED' && !inserted.has(batch[i].item.id) ? DUPLICATE : verdict,
-    );
+    notStored = await storeAnew(client, toJudge);
   } finally {
     client.release();
   }
+  const storedIds = new Set<string>();
+  for (const [i, answer] of notStored) if (answer.known) storedIds.add(batch[i].item.id);
+  const takenIds = new Set<string>();
+  const context: JudgeContext = { now, config, storedIds, takenIds };
+  return batch.map((pending, i) => {
+    const answer = notStored.get(i);
+    if (!answer) {
+      takenIds.add(pending.item.id);
+      return ACCEPTED;
+    }
+    const verdict = judgeScan(pending.item, judgedCode(claims[i], answer), context);
+    if (verdict.status === 'ACCEPTED') {
+      // the statement and judgeScan disagree: fail the flush (its callers send again) rather
+      // than acknowledge a scan that was not stored
+      throw new Error(`scan ${pending.item.id} passed every rule but was not stored`);
+    }
+    if (verdict.status !== 'REJECTED') takenIds.add(pending.item.id);
+    return verdict;
+  });
+}
+
+/** A scan's code as judgeScan takes it: refused here, refused by the statement, or good. */
+function judgedCode(
+  claim: ReturnType<typeof claimsToJudge>[number],
+  answer: ScanNotStored,
+): JudgedCode {
+  if ('reason' in claim) return { ok: false, reason: claim.reason };
+  if (answer.codeReason) return { ok: false, reason: answer.codeReason };
+  return {
+    ok: true,
+    registeredAt: answer.registeredAt!,
+    beforeRegistration: answer.beforeRegistration,
+  };
 }
 
 /**
- * storeScans, once more if a partition this thread remembered has been dropped since (by
+ * storeJudgedScans, once more if a partition this thread remembered has been dropped since (by
  * retention in another thread or process): the failed statement stored nothing.
  */
-async function storeAnew(client: PoolClient, scans: NewScan[]): Promise<Set<string>> {
+async function storeAnew(
+  client: PoolClient,
+  scans: ScanToJudge[],
+): Promise<Map<number, ScanNotStored>> {
   try {
-    return await storeScans(client, scans);
+    return await storeJudgedScans(client, scans);
   } catch (error) {
     if (!NO_PARTITION.test((error as Error).message)) throw error;
     forgetScanPartitions();
-    return storeScans(client, scans);
+    return storeJudgedScans(client, scans);
   }
 }
