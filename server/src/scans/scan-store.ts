@@ -204,9 +204,10 @@ export async function storeJudgedScans(
   }));
   const result = await client.query<ScanNotStored & { ord: number }>({
     name: 'store-judged-scans',
-    // `storable` keeps one row per id (the first that may be stored, or another) without a
-    // WHERE: a filtered CTE is estimated at one row, and the joins on it then ran as nested
-    // loops, a million comparisons for a flush of a thousand
+    // `candidate` keeps one row per id, the first that may be stored if any, and `storable`
+    // filters it on that one flag: with the three conditions in its WHERE, the CTE was
+    // estimated at one row and the joins on it ran as nested loops, a million comparisons for
+    // a flush of a thousand
     text: `with judged as (
        select i.*, v.ward_code, v.registered_at, ${CODE_REJECTION_SQL} as code_reason
        from ${SCAN_COLUMNS_UNNEST}, $13::text[], $14::boolean[])
@@ -217,7 +218,7 @@ export async function storeJudgedScans(
        select distinct on (id) *,
          sealed and code_reason is null and scanned_at >= registered_at as ok
        from judged
-       order by id, (sealed and code_reason is null and scanned_at >= registered_at) desc, ord
+       order by id, ok desc, ord
      ),
      storable as (select * from candidate where ok),${STORE_CTES}
      select j.ord::int as ord, j.code_reason as "codeReason", j.registered_at as "registeredAt",
