@@ -408,10 +408,13 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
       scanOf(venue.code, { scannedAt: at(now - days * 86_400_000 - 1000) }),
       scanOf(venue.code, { scannedAt: '2021-07-01T08:00:00+07:00' }),
       scanOf(venue.code, { scannedAt: '2021-07-01T07:59:59.999+07:00' }),
+      // a device clock gone far astray is refused like any other, beside good scans
+      scanOf(venue.code, { scannedAt: '9999-12-31T23:59:59+07:00' }),
+      scanOf(venue.code, { scannedAt: '1000-01-01T00:00:00Z' }),
     ];
     testEnv().clock.set('2021-07-20T10:00:00+07:00');
     try {
-      const early = await postScans({ scans: batch.slice(4) });
+      const early = await postScans({ scans: batch.slice(4, 6) });
       expect(early.body.results.map((r: any) => r.reason ?? r.status)).to.deep.equal([
         'ACCEPTED',
         'BEFORE_REGISTRATION',
@@ -419,11 +422,13 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     } finally {
       testEnv().clock.set(NOW);
     }
-    const answer = await postScans({ scans: batch.slice(0, 4) });
+    const answer = await postScans({ scans: [...batch.slice(0, 4), ...batch.slice(6)] });
     expect(answer.body.results.map((r: any) => r.reason ?? r.status)).to.deep.equal([
       'ACCEPTED',
       'FUTURE_TIME',
       'ACCEPTED',
+      'TOO_OLD',
+      'FUTURE_TIME',
       'TOO_OLD',
     ]);
   });

@@ -36,13 +36,15 @@ describe('arrays sent to PostgreSQL in its binary format', () => {
     );
   });
 
-  it('reads times to the millisecond, before and after 2000, and an empty array', async () => {
+  it('reads times to the millisecond, centuries before and after 2000, and an empty array', async () => {
     const times = [
       new Date('2021-08-09T16:59:59.999Z'),
       new Date('1999-12-31T23:59:59.001Z'),
       new Date('2000-01-01T00:00:00.000Z'),
       null,
       new Date('2106-02-07T06:28:16.123Z'),
+      new Date('9999-12-31T23:59:59.999Z'),
+      new Date('0100-01-01T00:00:00.001Z'),
     ];
     const [row] = await queryRows<{ values: (string | null)[] }>(
       testEnv().orm,

@@ -100,12 +100,15 @@ export function timestamptzArray(values: readonly (Date | null | undefined)[]): 
       const ms = value.getTime();
       if (Number.isNaN(ms)) throw new TypeError('not a valid Date');
       const micros = (ms - PG_EPOCH_MS) * 1_000;
-      // a double holds it exactly up to 2^53 µs, ±285 years around 2000
-      if (!Number.isSafeInteger(micros))
-        throw new RangeError(`out of range: ${value.toISOString()}`);
-      const high = Math.floor(micros / 2 ** 32);
-      out.writeInt32BE(high, at);
-      out.writeUInt32BE(micros - high * 2 ** 32, at + 4);
+      if (Number.isSafeInteger(micros)) {
+        // the usual case, without a BigInt per element: exact within ±285 years of 2000
+        const high = Math.floor(micros / 2 ** 32);
+        out.writeInt32BE(high, at);
+        out.writeUInt32BE(micros - high * 2 ** 32, at + 4);
+      } else {
+        // any other Date fits in 64 bits too (a device clock set to the year 9999, say)
+        out.writeBigInt64BE(BigInt(ms - PG_EPOCH_MS) * 1_000n, at);
+      }
     },
   );
 }
