@@ -53,15 +53,13 @@ export async function checkScannedCode(
 
 /**
  * Checks a batch of scanned payloads, answering in the same order. Signatures are checked in
- * memory; the venues and versions of all that pass are judged in one query. With `takenAt`
- * (each scan's time), a scan taken before its venue closed passes; without, the venue's state
- * now decides.
+ * memory; the venues and versions of all that pass are judged in one query, by the rules
+ * ingestion applies, as of now (a closed venue's code is refused).
  */
 export async function checkScannedCodes(
   store: CodeStore,
   keys: Map<string, Buffer>,
   payloads: readonly unknown[],
-  takenAt?: readonly Date[],
 ): Promise<ScannedCodeCheck[]> {
   const claims = claimsToJudge(verifyScannedPayloads(keys, payloads));
   const asked = claims.flatMap((claim, i) => ('reason' in claim ? [] : [{ ...claim, i }]));
@@ -84,22 +82,20 @@ export async function checkScannedCodes(
             asked.map((a) => a.venueId),
             asked.map((a) => a.version),
             asked.map((a) => a.keyId),
-            asked.map((a) => (takenAt ? takenAt[a.i].toISOString() : 'infinity')),
+            // taken at the end of time: after any closing
+            asked.map(() => 'infinity'),
           ],
           'check-scanned-codes',
         );
-  const checks: ScannedCodeCheck[] = claims.map((claim) =>
-    'reason' in claim
-      ? { ok: false, reason: claim.reason }
-      : { ok: false, reason: 'UNKNOWN_VENUE' },
-  );
-  for (const row of rows) {
-    const { venueId, version, i } = asked[row.ord - 1];
-    checks[i] = row.reason
-      ? { ok: false, reason: row.reason }
-      : { ok: true, venueId, version, wardCode: row.wardCode, registeredAt: row.registeredAt };
-  }
-  return checks;
+  // the left joins answer a row for every code asked
+  const judged = new Map(rows.map((row) => [asked[row.ord - 1].i, row]));
+  return claims.map((claim, i): ScannedCodeCheck => {
+    if ('reason' in claim) return { ok: false, reason: claim.reason };
+    const row = judged.get(i)!;
+    if (row.reason) return { ok: false, reason: row.reason };
+    const { venueId, version } = claim;
+    return { ok: true, venueId, version, wardCode: row.wardCode, registeredAt: row.registeredAt };
+  });
 }
 
 /** A correctly signed code's claims, to be judged against the database. */
