@@ -34,16 +34,7 @@ const config: IngestionConfig = {
     [...data.config.codeSigningKeys].map(([id, key]) => [id, asBuffer(key)] as const),
   ),
 };
-// The store statement's array sizes differ from flush to flush; with custom plans PostgreSQL
-// planned it again for each one (its custom cost always looked better than the generic plan's
-// guess of ten elements), which took a third of a small flush's time. The generic plan is the
-// one its joins are written for (see CODE_JOINS_SQL, storeJudgedScans); these connections run
-// nothing else.
-const pool = new Pool({
-  connectionString: data.databaseUrl,
-  max: data.connections,
-  options: '-c plan_cache_mode=force_generic_plan',
-});
+const pool = new Pool({ connectionString: data.databaseUrl, max: data.connections });
 // an idle connection that drops is replaced on next use; it must not end the thread
 pool.on('error', () => undefined);
 
