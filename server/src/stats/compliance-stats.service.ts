@@ -1,5 +1,6 @@
 import { addDays, localDayStart, type LocalDay, type UnitLevel } from '@quetma/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { WARD_UNITS_SQL } from '../areas/ward-units.sql';
 import { queryRows } from '../db/sql';
 import type { ComplianceStats } from './compliance-stats.type';
 
@@ -8,16 +9,6 @@ const UNIT_COLUMN: Record<UnitLevel, string> = {
   CITY: 'city_code',
   DISTRICT: 'district_code',
   WARD: 'ward_code',
-};
-
-/** The wards of the units in $1, as (ward_code, unit_code). */
-const WARDS_OF: Record<UnitLevel, string> = {
-  WARD: `select code as ward_code, code as unit_code from unnest($1::text[]) as code`,
-  DISTRICT: `select code as ward_code, parent_code as unit_code from administrative_unit
-             where parent_code = any($1::text[])`,
-  CITY: `select w.code as ward_code, d.parent_code as unit_code
-         from administrative_unit d join administrative_unit w on w.parent_code = d.code
-         where d.parent_code = any($1::text[])`,
 };
 
 /**
@@ -60,8 +51,9 @@ function statsSql(level: UnitLevel): string {
     -- people are kept per ward (ward_day_person): a larger unit counts its wards' persons once
     people as (
       select m.unit_code, count(distinct p.person_hash)::int as people
-      from (${WARDS_OF[level]}) as m
+      from (${WARD_UNITS_SQL}) as m
       join ward_day_person p on p.day = $4::date and p.ward_code = m.ward_code
+      where m.level = '${level}' and m.unit_code = any($1::text[])
       group by m.unit_code
     ),
     -- a day past scan retention has no person rows left; the count taken before they were

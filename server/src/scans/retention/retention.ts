@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { addDays, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
+import { WARD_UNITS_SQL } from '../../areas/ward-units.sql';
 import { queryRows, withPgClient, withPgTransaction } from '../../db/sql';
 import { forgetScanPartitions } from '../scan-store';
 
@@ -35,14 +36,12 @@ export async function dropExpiredScanPartitions(
   const retiredPeopleDays = await withPgTransaction(orm, async (client) => {
     const counted = await client.query<{ day: string }>(
       `insert into unit_day_people (unit_code, day, people)
-       select u.code, p.day, count(distinct p.person_hash)
+       select u.unit_code, p.day, count(distinct p.person_hash)
        from ward_day_person p
-       join administrative_unit w on w.code = p.ward_code
-       join administrative_unit d on d.code = w.parent_code
        -- each person once per ward, district and city of the day
-       cross join lateral (values (w.code), (d.code), (d.parent_code)) as u(code)
+       join (${WARD_UNITS_SQL}) as u on u.ward_code = p.ward_code
        where p.day < $1::date
-       group by u.code, p.day
+       group by u.unit_code, p.day
        -- a day already counted keeps its count: it was complete when taken
        on conflict (unit_code, day) do nothing
        returning day::text as day`,
