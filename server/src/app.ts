@@ -23,7 +23,7 @@ import { buildQuetmaSchema } from './graphql/schema';
 import { graphiqlPage, readGraphiqlAsset } from './http/graphiql-page';
 import { graphqlHandler } from './http/graphql-handler';
 import { databaseAnswers } from './http/health';
-import { sendBody, sendJson } from './http/respond';
+import { sendBody, sendError, sendJson } from './http/respond';
 
 const SCANS_PATH = '/api/scans';
 const SCANS_URL = new URL(SCANS_PATH, 'http://localhost');
@@ -45,14 +45,13 @@ function tooManyRequests(
   per: 'caller' | 'address',
 ): void {
   res.setHeader('retry-after', String(retryAfterSeconds));
-  sendJson(res, 429, {
-    errors: [
-      {
-        message: `Too many requests from this ${per === 'caller' ? 'API key or user' : 'network address'}: try again in ${retryAfterSeconds} s.`,
-        extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds },
-      },
-    ],
-  });
+  sendError(
+    res,
+    429,
+    'TOO_MANY_REQUESTS',
+    `Too many requests from this ${per === 'caller' ? 'API key or user' : 'network address'}: try again in ${retryAfterSeconds} s.`,
+    { retryAfterSeconds },
+  );
 }
 
 export type Logger = (message: string, error?: unknown) => void;

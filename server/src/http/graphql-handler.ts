@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { sendJson } from './respond';
+import { readBody } from './read-body';
+import { sendError } from './respond';
 
 /** Past this a request body is refused with 413: no honest query is that large. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -18,10 +19,11 @@ export function graphqlHandler<TContext extends object>(
     if (req.method === 'POST') {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === undefined) {
-        return sendJson(
+        return sendError(
           res,
           413,
-          graphqlErrorBody(`The request body is larger than ${MAX_BODY_BYTES} bytes.`),
+          'BAD_REQUEST',
+          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
         );
       }
       const type = req.headers['content-type'] ?? '';
@@ -29,10 +31,11 @@ export function graphqlHandler<TContext extends object>(
         try {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         } catch (error) {
-          return sendJson(
+          return sendError(
             res,
             400,
-            graphqlErrorBody(`The request body is not valid JSON: ${(error as Error).message}`),
+            'BAD_REQUEST',
+            `The request body is not valid JSON: ${(error as Error).message}`,
           );
         }
       } else {
@@ -56,23 +59,4 @@ export function graphqlHandler<TContext extends object>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
-}
-
-function graphqlErrorBody(message: string) {
-  return { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] };
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

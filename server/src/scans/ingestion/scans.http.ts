@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../../auth/authenticate';
 import type { AppServices } from '../../graphql/context';
-import { sendJson } from '../../http/respond';
+import { readBody } from '../../http/read-body';
+import { sendError, sendJson } from '../../http/respond';
 import { GroupCommitClosedError } from './group-commit';
 import { MAX_SCANS_PER_REQUEST } from './scan-item';
 import type { ScanIngestion } from './scan-ingestion.service';
@@ -11,11 +12,6 @@ import type { ScanIngestion } from './scan-ingestion.service';
 export const MAX_SCAN_BODY_BYTES = 1_000_000;
 
 type Log = (message: string, error?: unknown) => void;
-
-/** Errors in the shape /graphql and the rate limiter use, so a client parses one shape. */
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
-}
 
 /**
  * POST /api/scans: one scan object, or `{ "scans": [ … ] }` with up to 1,000, for SCAN_SOURCE
@@ -125,18 +121,4 @@ export function scansHandler(services: AppServices, ingestion: ScanIngestion, lo
     }
     sendJson(res, 200, outcome);
   };
-}
-
-/** The body, or undefined when it is over `limit` (read to the end all the same). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
