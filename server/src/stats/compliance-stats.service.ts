@@ -2,14 +2,8 @@ import { addDays, localDayStart, type LocalDay, type UnitLevel } from '@quetma/s
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WARD_UNITS_SQL } from '../areas/ward-units.sql';
 import { queryRows } from '../db/sql';
+import { VENUE_UNIT_COLUMN } from '../venues/venue-columns';
 import type { ComplianceStats } from './compliance-stats.type';
-
-/** The venue column that places a venue in a unit of each level (denormalised on purpose). */
-const UNIT_COLUMN: Record<UnitLevel, string> = {
-  CITY: 'city_code',
-  DISTRICT: 'district_code',
-  WARD: 'ward_code',
-};
 
 /**
  * The design's figures for several units of one level on one local day, in one statement that
@@ -17,7 +11,7 @@ const UNIT_COLUMN: Record<UnitLevel, string> = {
  * $5/$6 the 7-day dormancy window (D-6 … D).
  */
 function statsSql(level: UnitLevel): string {
-  const column = UNIT_COLUMN[level];
+  const column = VENUE_UNIT_COLUMN[level];
   return `
     with registered as (
       select v.id, v.${column} as unit_code, a.first_scan_at

@@ -9,7 +9,7 @@ import { badInput } from '../graphql/errors';
 import { encodeCursor, type PageRequest } from '../graphql/connection';
 import { OrderDirection, VenueOrderField, type VenueFilter, type VenueOrder } from './venue.input';
 import type { VenueRow } from './venue.type';
-import { VENUE_COLUMNS, VENUE_FROM } from './venue-columns';
+import { VENUE_COLUMNS, VENUE_FROM, VENUE_UNIT_COLUMN } from './venue-columns';
 
 /** SQL for each sort key, and how its value travels in a cursor (text, cast back on reading). */
 const SORT_KEYS: Record<VenueOrderField, { sql: string; cast: string }> = {
@@ -57,7 +57,7 @@ export async function listVenues(
   };
   const conditions = filterConditions(areas, filter ?? {}, now, param, scope);
   // an officer's list is their district's or ward's, whatever the filter says
-  if (scope) conditions.push(`${UNIT_COLUMN[scope.level]} = ${param(scope.code)}`);
+  if (scope) conditions.push(`v.${VENUE_UNIT_COLUMN[scope.level]} = ${param(scope.code)}`);
   const countValues = [...values];
   const countSql = `select count(*)::int as n from ${VENUE_FROM} ${where(conditions)}`;
 
@@ -84,12 +84,6 @@ function where(conditions: string[]): string {
   return conditions.length ? `where ${conditions.join(' and ')}` : '';
 }
 
-const UNIT_COLUMN = {
-  CITY: 'v.city_code',
-  DISTRICT: 'v.district_code',
-  WARD: 'v.ward_code',
-} as const;
-
 function filterConditions(
   areas: AreaDirectory,
   filter: VenueFilter,
@@ -103,7 +97,7 @@ function filterConditions(
     if (!level || !areas.find(filter.unitCode, level)) {
       throw badInput('unitCode', `no city, district or ward has the code ${filter.unitCode}`);
     }
-    conditions.push(`${UNIT_COLUMN[level]} = ${param(filter.unitCode)}`);
+    conditions.push(`v.${VENUE_UNIT_COLUMN[level]} = ${param(filter.unitCode)}`);
     if (!unitOverlapsScope(areas, scope, filter.unitCode)) {
       throw forbidden(`unitCode ${filter.unitCode} is outside your area.`);
     }

@@ -98,15 +98,15 @@ async function currentVenue(
   }
   const venue = isUuid(id) ? await posterVenueById(services.orm, id.toLowerCase()) : null;
   if (!venue) {
-    sendError(res, 404, 'NOT_FOUND', `No venue has the id ${JSON.stringify(id)}.`);
+    sendFileError(res, 404, 'NOT_FOUND', `No venue has the id ${JSON.stringify(id)}.`);
     return null;
   }
   if (venue.status === 'CLOSED') {
-    sendError(res, 410, 'GONE', `Venue ${venue.id} is closed: its code is no longer valid.`);
+    sendFileError(res, 410, 'GONE', `Venue ${venue.id} is closed: its code is no longer valid.`);
     return null;
   }
   if (venue.version === null) {
-    sendError(res, 404, 'NOT_FOUND', `Venue ${venue.id} has no code in force.`);
+    sendFileError(res, 404, 'NOT_FOUND', `Venue ${venue.id} has no code in force.`);
     return null;
   }
   return venue;
@@ -125,7 +125,7 @@ function payloadOrAnswer(
     });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
-    sendError(res, 409, 'CONFLICT', `${venue.name}: ${error.message}`);
+    sendFileError(res, 409, 'CONFLICT', `${venue.name}: ${error.message}`);
     return null;
   }
 }
@@ -155,7 +155,7 @@ async function bulkPosters(
   const identity = await caller(services, req, res);
   if (!identity) return;
   if (!identity.role || !BULK_POSTER_ROLES.includes(identity.role)) {
-    return sendError(
+    return sendFileError(
       res,
       403,
       'FORBIDDEN',
@@ -165,7 +165,7 @@ async function bulkPosters(
   const code = url.searchParams.get('unitCode') ?? '';
   const unit = services.areas.get(code);
   if (!unit) {
-    return sendError(
+    return sendFileError(
       res,
       400,
       'BAD_USER_INPUT',
@@ -174,7 +174,7 @@ async function bulkPosters(
   }
   if (!unitWithinScope(services.areas, identity.scope, unit.code)) {
     const own = services.areas.get(identity.scope!.code);
-    return sendError(
+    return sendFileError(
       res,
       403,
       'FORBIDDEN',
@@ -189,7 +189,7 @@ async function bulkPosters(
   );
   if (venues.length > MAX_BULK_POSTERS) {
     const count = await countOpenVenuesOf(services.orm, unit.level, unit.code);
-    return sendError(
+    return sendFileError(
       res,
       400,
       'BAD_USER_INPUT',
@@ -197,7 +197,7 @@ async function bulkPosters(
     );
   }
   if (venues.length === 0) {
-    return sendError(res, 404, 'NOT_FOUND', `${unit.name} (${unit.code}) has no open venues.`);
+    return sendFileError(res, 404, 'NOT_FOUND', `${unit.name} (${unit.code}) has no open venues.`);
   }
   const pages: PosterContent[] = [];
   for (const venue of venues) {
@@ -255,7 +255,7 @@ async function caller(
     );
     if (identity.kind !== 'ANONYMOUS') return identity;
     res.setHeader('www-authenticate', 'Bearer');
-    sendError(
+    sendFileError(
       res,
       401,
       'UNAUTHENTICATED',
@@ -264,11 +264,12 @@ async function caller(
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     res.setHeader('www-authenticate', 'Bearer');
-    sendError(res, 401, 'UNAUTHENTICATED', error.message);
+    sendFileError(res, 401, 'UNAUTHENTICATED', error.message);
   }
   return null;
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/** The file routes' refusals: plain `{ error, code }`, for browsers and print tools (not GraphQL's shape). */
+function sendFileError(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { error: message, code });
 }

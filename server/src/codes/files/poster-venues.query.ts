@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { UnitLevel } from '@quetma/shared';
 import { queryRows } from '../../db/sql';
+import { VENUE_UNIT_COLUMN } from '../../venues/venue-columns';
 
 /** What a poster prints: the venue and its code version in force. */
 export interface PosterVenue {
@@ -33,12 +34,6 @@ export async function posterVenueById(orm: MikroORM, id: string): Promise<Poster
   return row ?? null;
 }
 
-const UNIT_COLUMN: Record<UnitLevel, string> = {
-  CITY: 'city_code',
-  DISTRICT: 'district_code',
-  WARD: 'ward_code',
-};
-
 /**
  * A unit's open venues in name order (the folded name, so Đ sorts with D), at most `limit`:
  * a caller asks for one more than it allows to tell "too many" without counting them all.
@@ -52,7 +47,7 @@ export async function openPosterVenuesOf(
   const rows = await queryRows<PosterVenue>(
     orm,
     `select ${COLUMNS} from venue v ${CURRENT_CODE}
-     where v.${UNIT_COLUMN[level]} = $1 and v.status <> 'CLOSED'
+     where v.${VENUE_UNIT_COLUMN[level]} = $1 and v.status <> 'CLOSED'
      order by v.name_sort collate "C", v.id limit $2`,
     [code, limit],
   );
@@ -67,7 +62,7 @@ export async function countOpenVenuesOf(
   const [row] = await queryRows<{ count: number }>(
     orm,
     `select count(*)::int as count from venue v
-     where v.${UNIT_COLUMN[level]} = $1 and v.status <> 'CLOSED'`,
+     where v.${VENUE_UNIT_COLUMN[level]} = $1 and v.status <> 'CLOSED'`,
     [code],
   );
   return row.count;
