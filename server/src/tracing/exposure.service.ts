@@ -1,13 +1,17 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../db/sql';
 import { badInput } from '../graphql/errors';
-import { canonicalPersonId, decryptPersonId, hashPersonId } from '../scans/person-identity';
+import {
+  canonicalPersonId,
+  decryptPersonId,
+  hashPersonId,
+  PERSON_ID_MAX_LENGTH,
+  PERSON_ID_MIN_LENGTH,
+} from '../scans/person-identity';
 import type { Contact, ExposureReport, Visit } from './exposure.type';
 
 /** A tracing window spans at most this: a case's infectious period, asked in one go. */
 export const MAX_WINDOW_DAYS = 30;
-export const SUBJECT_MIN_LENGTH = 6;
-export const SUBJECT_MAX_LENGTH = 20;
 
 /**
  * The longest a visit can last: a check-out later than this after the check-in is taken as a
@@ -117,10 +121,10 @@ interface ExposureRow {
 /** Checks the arguments; returns the subject in canonical form. Messages never repeat the subject. */
 export function checkExposureQuery({ subject, from, to }: ExposureQuery): string {
   const canonical = canonicalPersonId(subject);
-  if (canonical.length < SUBJECT_MIN_LENGTH || canonical.length > SUBJECT_MAX_LENGTH) {
+  if (canonical.length < PERSON_ID_MIN_LENGTH || canonical.length > PERSON_ID_MAX_LENGTH) {
     throw badInput(
       'subject',
-      `must be a phone or ID number of ${SUBJECT_MIN_LENGTH} to ${SUBJECT_MAX_LENGTH} characters (spaces, dots and dashes aside)`,
+      `must be a phone or ID number of ${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} characters (spaces, dots and dashes aside)`,
     );
   }
   if (to.getTime() <= from.getTime()) throw badInput('to', 'must be after `from`');

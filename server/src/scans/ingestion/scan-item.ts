@@ -1,6 +1,6 @@
 import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } from '@quetma/shared';
 import { isUuid } from '../../graphql/ids';
-import { canonicalPersonId } from '../person-identity';
+import { canonicalPersonId, PERSON_ID_MAX_LENGTH, PERSON_ID_MIN_LENGTH } from '../person-identity';
 
 /**
  * One scan as a check-in app sends it, checked for shape before anything else: what needs no
@@ -45,7 +45,7 @@ export interface ScanItem {
 export type ParsedScanItem =
   { ok: true; item: ScanItem } | { ok: false; field: string; message: string; id: string | null };
 
-const PERSON = /^\+?[0-9A-Z]{6,20}$/;
+const PERSON = new RegExp(`^\\+?[0-9A-Z]{${PERSON_ID_MIN_LENGTH},${PERSON_ID_MAX_LENGTH}}$`);
 // RFC 3339 / ISO 8601 extended form with a required offset; seconds and fractions optional
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
@@ -131,7 +131,7 @@ function readPerson(value: unknown): string {
   if (!PERSON.test(canonical)) {
     throw new Malformed(
       'person',
-      "must be the person's phone or ID number: 6 to 20 letters or digits, spaces, dots and dashes aside",
+      `must be the person's phone or ID number: ${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} letters or digits, spaces, dots and dashes aside`,
     );
   }
   return canonical;
