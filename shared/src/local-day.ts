@@ -5,7 +5,8 @@
 export const LOCAL_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 export const LOCAL_UTC_OFFSET_HOURS = 7;
 const OFFSET_MS = LOCAL_UTC_OFFSET_HOURS * 3_600_000;
-const DAY_MS = 86_400_000;
+/** One day in milliseconds (local days have no daylight saving here). */
+export const DAY_MS = 86_400_000;
 
 /** A local calendar day written `YYYY-MM-DD`. */
 export type LocalDay = string;

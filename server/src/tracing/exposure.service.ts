@@ -1,3 +1,4 @@
+import { DAY_MS } from '@quetma/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../db/sql';
 import { badInput } from '../graphql/errors';
@@ -32,7 +33,6 @@ export interface ExposureQuery {
   to: Date;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_VISIT = `interval '${MAX_VISIT_HOURS} hours'`;
 
 /**

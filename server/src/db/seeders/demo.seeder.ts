@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import {
   addDays,
+  DAY_MS,
   foldForSearch,
   localDayOf,
   localDayStart,
@@ -181,7 +182,6 @@ const NAME_PATTERNS: Record<VenueCategory, string[]> = {
 
 /** Venues per ward: more in the urban wards. */
 const VENUES_PER_WARD: Record<string, number> = { Phường: 8, 'Thị trấn': 5, Xã: 4 };
-const DAY_MS = 86_400_000;
 
 function makeVenues(areas: AreaDirectory, options: DemoOptions, random: () => number): DemoVenue[] {
   const days = options.days ?? 28;

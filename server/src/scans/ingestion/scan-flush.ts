@@ -1,3 +1,4 @@
+import { DAY_MS } from '@quetma/shared';
 import type { Pool, PoolClient } from 'pg';
 import {
   claimsToJudge,
@@ -100,7 +101,7 @@ function timeRejection(
       `scannedAt: ${item.scannedAt.toISOString()} is more than ${skew} s ahead of the server clock (${ctx.now.toISOString()})`,
     );
   }
-  if (at < ctx.now.getTime() - days * 86_400_000) {
+  if (at < ctx.now.getTime() - days * DAY_MS) {
     return rejected('TOO_OLD', `scannedAt: older than ${days} days, the time scans are kept`);
   }
   return undefined;

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { addDays, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
+import { addDays, DAY_MS, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
 import { WARD_UNITS_SQL } from '../../areas/ward-units.sql';
-import { queryRows, withPgClient, withPgTransaction } from '../../db/sql';
+import { queryRows, withPgTransaction } from '../../db/sql';
 import { forgetScanPartitions } from '../scan-store';
 
 export interface RetentionResult {
@@ -16,7 +16,6 @@ export interface RetentionResult {
 }
 
 const PARTITION_NAME = /^scan_p(\d{4})(\d{2})(\d{2})$/;
-const DAY_MS = 86_400_000;
 
 /**
  * Deletes person-level scan data older than `retentionDays`: every daily partition of `scan`
@@ -68,16 +67,9 @@ export async function dropExpiredScanPartitions(
   for (const name of expired) {
     // One short transaction each: dropping a partition locks `scan` itself, which ingestion
     // writes to all the time. Give up rather than queue behind a long query and block ingestion.
-    await withPgClient(orm, async (client) => {
-      await client.query('begin');
-      try {
-        await client.query("set local lock_timeout = '5s'");
-        await client.query(`drop table ${client.escapeIdentifier(name)}`);
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      }
+    await withPgTransaction(orm, async (client) => {
+      await client.query("set local lock_timeout = '5s'");
+      await client.query(`drop table ${client.escapeIdentifier(name)}`);
     });
     droppedPartitions.push(name);
   }
