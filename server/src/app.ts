@@ -116,6 +116,13 @@ export async function createApp(services: AppServices, log: Logger = console.err
     });
   });
 
+  /** The API's doors count against the request limits: true once a refusal (429) is sent. */
+  function refusedByLimits(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const decision = requestLimits.check(req);
+    if (!decision.allowed) tooManyRequests(res, decision.retryAfterSeconds, decision.per);
+    return !decision.allowed;
+  }
+
   async function route(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -123,18 +130,15 @@ export async function createApp(services: AppServices, log: Logger = console.err
   ): Promise<void> {
     const path = url.pathname;
     if (path === '/graphql') {
-      const decision = requestLimits.check(req);
-      if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
-      return handleGraphql(req, res, url);
+      if (!refusedByLimits(req, res)) await handleGraphql(req, res, url);
+      return;
     }
     if (path === SCANS_PATH) {
-      const decision = requestLimits.check(req);
-      if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
-      return handleScans(req, res);
+      if (!refusedByLimits(req, res)) await handleScans(req, res);
+      return;
     }
     if (isCodeFilePath(path)) {
-      const decision = requestLimits.check(req);
-      if (!decision.allowed) return tooManyRequests(res, decision.retryAfterSeconds, decision.per);
+      if (refusedByLimits(req, res)) return;
       if (await serveCodeFiles(req, res, url)) return;
     }
     if (path === '/health' && req.method === 'GET') {
