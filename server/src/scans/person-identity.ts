@@ -1,16 +1,16 @@
 import { normalizeVietnameseMobile } from '@quetma/shared';
 import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
 
+/** A phone or ID number's length once canonical, as scans and tracing look-ups accept it. */
+export const PERSON_ID_MIN_LENGTH = 6;
+export const PERSON_ID_MAX_LENGTH = 20;
+
 /**
  * A scanning person's identifier (phone or ID number) is never stored in clear: a keyed hash
  * matches their scans to each other, and an AES-256-GCM copy lets an audited tracing look-up
  * reach them. Identifiers are kept without spaces, dots or dashes, upper case; the hash is taken
  * of a mobile number's +84 form, so the same phone typed two ways matches.
  */
-/** A phone or ID number's length once canonical, as scans and tracing look-ups accept it. */
-export const PERSON_ID_MIN_LENGTH = 6;
-export const PERSON_ID_MAX_LENGTH = 20;
-
 export function canonicalPersonId(identifier: string): string {
   return identifier.replace(/[\s.\-()]/g, '').toUpperCase();
 }
