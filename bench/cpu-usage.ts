@@ -65,7 +65,16 @@ export function startCpuCount(serverPid: number): () => CpuShares | undefined {
   };
 }
 
-export function describeCpu(shares: CpuShares): string {
+/**
+ * The cores each group used and, given the items per second, the CPU time each spent per item:
+ * on a machine they share, a side's rate is bounded by the sum of those times.
+ */
+export function describeCpu(shares: CpuShares, itemsPerSecond: number, item: string): string {
   const cores = (n: number) => n.toFixed(2);
-  return `cores: server ${cores(shares.server)}, PostgreSQL ${cores(shares.postgres)}, load generator ${cores(shares.loadGenerator)}`;
+  const perItem = (n: number) => `${((n / itemsPerSecond) * 1e6).toFixed(0)}`;
+  const total = shares.server + shares.postgres + shares.loadGenerator;
+  return (
+    `cores: server ${cores(shares.server)}, PostgreSQL ${cores(shares.postgres)}, load generator ${cores(shares.loadGenerator)}\n` +
+    `      CPU µs per ${item}: server ${perItem(shares.server)}, PostgreSQL ${perItem(shares.postgres)}, load generator ${perItem(shares.loadGenerator)}, in all ${perItem(total)}`
+  );
 }

@@ -9,9 +9,11 @@
  * (c) raw PostgreSQL on a copy of the scan table (same columns, keys, indexes, daily
  *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) stored
  * in rounds (each ratio taken within its round), and prints the median of (a) / raw single-row
- * and (b) / COPY. Options: BENCH_ROUNDS (3), BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (2) of
- * the same load, BENCH_VENUES (2000), BENCH_ONLY (a or b: that part alone, no ratio; for
- * profiling).
+ * and (b) / COPY; then (d), HTTP alone: the same single-scan requests to a node:http server that
+ * answers a fixed body (http-floor.ts), the least a Node server can spend per request here. Each
+ * line gives the CPU time the server, PostgreSQL and the load generator spent per item.
+ * Options: BENCH_ROUNDS (3), BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (2) of the same load,
+ * BENCH_VENUES (2000), BENCH_ONLY (a or b: that part alone, no ratio; for profiling).
  * Creates and drops the database `quetma_bench_ingest` (BENCH_KEEP=1 keeps it).
  */
 import { randomUUID } from 'node:crypto';
@@ -23,6 +25,7 @@ import { Pool as UndiciPool } from 'undici';
 import { signCodePayload } from '../server/src/codes/code-payload';
 import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
 import { describeCpu, startCpuCount, type CpuShares } from './cpu-usage';
+import { startHttpFloor } from './http-floor';
 import {
   benchApiKey,
   measure,
@@ -100,8 +103,8 @@ async function main() {
   // PostgreSQL, as the raw baseline's client (node-postgres) does
   const http = new UndiciPool(`http://127.0.0.1:${PORT}`, { connections: CONCURRENCY });
   try {
-    const post = async (body: unknown): Promise<{ accepted: number }> => {
-      const response = await http.request({
+    const post = async (body: unknown, to = http): Promise<{ accepted: number }> => {
+      const response = await to.request({
         path: '/api/scans',
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -185,10 +188,11 @@ async function main() {
     // Rounds of all four, each quetma figure next to its baseline: this machine is shared, and
     // both drift by tens of percent within minutes, so the ratio is taken per round and the
     // median reported.
-    const cpuLine = (cpu: CpuShares | undefined) => (cpu ? `\n      ${describeCpu(cpu)}` : '');
-    const fmt = (t: Timing, unit: string) =>
+    const cpuLine = (cpu: CpuShares | undefined, perSecond: number, item: string) =>
+      cpu ? `\n      ${describeCpu(cpu, perSecond, item)}` : '';
+    const fmt = (t: Timing, unit: string, item: string) =>
       `${t.perSecond.toFixed(0).padStart(7)} ${unit}/s  p50 ${t.p50.toFixed(1).padStart(5)} ms  p99 ${t.p99.toFixed(1).padStart(5)} ms` +
-      cpuLine(t.cpu);
+      cpuLine(t.cpu, t.perSecond, item);
     console.log(
       `\n${VENUES} venues, ${ROUNDS} rounds, ${SECONDS} s per measurement after ${WARMUP_SECONDS} s of warm-up`,
     );
@@ -204,16 +208,18 @@ async function main() {
         batched: batched.perSecond / copy.perSecond,
       });
       console.log(`round ${round}`);
-      console.log(`  (a) quetma single-scan POSTs, ${CONCURRENCY} clients  ${fmt(single, 'req')}`);
       console.log(
-        `  (c) raw single-row INSERT, ${CONCURRENCY} connections ${fmt(rawSingle, 'rows')}`,
+        `  (a) quetma single-scan POSTs, ${CONCURRENCY} clients  ${fmt(single, 'req', 'request')}`,
       );
       console.log(
-        `  (b) quetma batches of ${BATCH}, ${BATCH_CLIENTS} clients      ${fmt(batched, 'scans')}`,
+        `  (c) raw single-row INSERT, ${CONCURRENCY} connections ${fmt(rawSingle, 'rows', 'row')}`,
+      );
+      console.log(
+        `  (b) quetma batches of ${BATCH}, ${BATCH_CLIENTS} clients      ${fmt(batched, 'scans', 'scan')}`,
       );
       console.log(
         `  (c) raw COPY of the same number of rows   ${copy.perSecond.toFixed(0).padStart(7)} rows/s` +
-          cpuLine(copy.cpu),
+          cpuLine(copy.cpu, copy.perSecond, 'row'),
       );
       console.log(
         `  (a) / raw single-row INSERT ${ratios.at(-1)!.single.toFixed(2)}×   (b) / raw COPY ${ratios.at(-1)!.batched.toFixed(2)}×`,
@@ -231,6 +237,23 @@ async function main() {
     console.log(
       `(b) / raw COPY:              ${median(ratios.map((r) => r.batched)).toFixed(2)}×  (target ≥ 0.5×)`,
     );
+
+    // (d) what HTTP alone costs per request here, with the same client and requests
+    const floor = await startHttpFloor(PORT + 1);
+    const floorHttp = new UndiciPool(`http://127.0.0.1:${PORT + 1}`, { connections: CONCURRENCY });
+    try {
+      const alone = await measure(
+        CONCURRENCY,
+        async () => (await post(scanItem(), floorHttp)).accepted,
+        { countCpu: () => startCpuCount(floor.pid) },
+      );
+      console.log(
+        `(d) HTTP alone: node:http answering a fixed body, ${CONCURRENCY} clients ${fmt(alone, 'req', 'request')}`,
+      );
+    } finally {
+      await floorHttp.close();
+      await floor.stop();
+    }
   } finally {
     await http.close();
     await pool.end();
