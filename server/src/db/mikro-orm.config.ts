@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/core';
+import { durableCommitsAfterCreate } from './durable-commits';
 import { ENTITIES } from './entities';
 
 /** ORM options for a database URL. Reflect-metadata, not ts-morph: it starts ~1 s faster. */
@@ -16,7 +17,7 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     forceUtcTimezone: true,
     preferTs: true,
     discovery: { warnWhenNoEntities: true },
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: 10, afterCreate: durableCommitsAfterCreate },
     migrations: {
       path: path.join(__dirname, 'migrations'),
       pathTs: path.join(__dirname, 'migrations'),

@@ -6,6 +6,7 @@ import {
   type ScannedCodeRejection,
 } from '../../codes/scanned-code';
 import type { Config } from '../../config';
+import { DURABLE_COMMITS_SQL } from '../../db/durable-commits';
 import { encryptJson, encryptPersonId, hashPersonId } from '../person-identity';
 import {
   forgetScanPartitions,
@@ -200,26 +201,28 @@ function judgedCode(
   };
 }
 
-/** Connections of the ingestion pool already set to use generic plans. */
-const genericPlans = new WeakSet<PoolClient>();
+/** Connections of the ingestion pool already set up for flushes. */
+const setUp = new WeakSet<PoolClient>();
 
 /**
- * A connection for a flush. The store statement's arrays differ in size from flush to flush;
- * with custom plans PostgreSQL planned it afresh for each one (their estimated cost always
- * beat the generic plan's guess of ten elements), a third of a small flush's time. The generic
- * plan is the one its joins are written for (CODE_JOINS_SQL, storeJudgedScans). Set by a
- * statement on first use rather than as a startup option, which connection poolers refuse.
+ * A connection for a flush, set up on its first use by statements rather than startup options
+ * (which connection poolers refuse). Its commits are durable whatever the server's default
+ * (DURABLE_COMMITS_SQL): a flush's COMMIT is what its scans' acknowledgement waits for. And it
+ * uses generic plans: the store statement's arrays differ in size from flush to flush, and with
+ * custom plans PostgreSQL planned it afresh for each one (their estimated cost always beat the
+ * generic plan's guess of ten elements), a third of a small flush's time. The generic plan is
+ * the one its joins are written for (CODE_JOINS_SQL, storeJudgedScans).
  */
-async function connectForFlushes(pool: Pool): Promise<PoolClient> {
+export async function connectForFlushes(pool: Pool): Promise<PoolClient> {
   const client = await pool.connect();
-  if (genericPlans.has(client)) return client;
+  if (setUp.has(client)) return client;
   try {
-    await client.query('set plan_cache_mode = force_generic_plan');
+    await client.query(`${DURABLE_COMMITS_SQL}; set plan_cache_mode = force_generic_plan`);
   } catch (error) {
     client.release(error as Error);
     throw error;
   }
-  genericPlans.add(client);
+  setUp.add(client);
   return client;
 }
 
