@@ -3,10 +3,11 @@ import { Client } from 'pg';
 import { testEnv } from '../../test/harness';
 
 /** One connection of its own per caller: each ensure runs in its own transaction, as flushes' do. */
-async function ensureFrom(day: string): Promise<number> {
+async function ensureFrom(day: string, timeoutMs = 0): Promise<number> {
   const client = new Client({ connectionString: testEnv().databaseUrl });
   await client.connect();
   try {
+    await client.query(`set statement_timeout = ${timeoutMs}`);
     const { rows } = await client.query<{ created: number }>(
       'select quetma_ensure_scan_partitions($1::date, $1::date) as created',
       [day],
@@ -24,6 +25,29 @@ describe("scan partitions made on a day's first scans", () => {
 
   afterEach(async () => {
     await testEnv().orm.em.getConnection().execute(`drop table if exists ${partition}`);
+  });
+
+  it('is made while a long query reads scans, which it neither waits for nor makes others wait', async () => {
+    const reader = new Client({ connectionString: testEnv().databaseUrl });
+    await reader.connect();
+    try {
+      // a tracing look-up or a dump holds scans open for its whole transaction
+      await reader.query('begin');
+      await reader.query('select count(*) from scan');
+      // a partition made by `create table … partition of scan` waited here until the reader
+      // ended, and every flush behind it
+      expect(await ensureFrom(day, 5_000)).to.equal(1);
+      const [row] = await testEnv()
+        .orm.em.getConnection()
+        .execute<{ indexes: number }[]>(
+          `select count(*)::int as indexes from pg_index where indrelid = '${partition}'::regclass`,
+        );
+      // the scan table's three indexes, made on the new partition as it was attached
+      expect(row.indexes).to.equal(3);
+    } finally {
+      await reader.query('rollback');
+      await reader.end();
+    }
   });
 
   it('is made once when several flushes bring the first scans of a day at the same time', async () => {
