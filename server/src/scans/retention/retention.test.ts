@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { addDays, localDayStart } from '@quetma/shared';
 import { queryRows } from '../../db/sql';
 import { graphqlData, resetData, testEnv } from '../../../test/harness';
@@ -246,6 +247,42 @@ describe('scan retention', () => {
     expect(logged.error).to.equal(undefined);
     expect(logged.line).to.contain('dropped 1 scan partition(s) (scan_p20210802');
     expect(logged.line).to.contain(`keeping ${KEPT_FROM} on`);
+  });
+
+  it('drops a partition while a long query reads scans, and scans are stored meanwhile', async () => {
+    await addScans([{ venueId: venue.daily, at: '2021-08-04T10:00:00+07:00' }]);
+    const reader = new Client({ connectionString: testEnv().databaseUrl });
+    await reader.connect();
+    let settled = false;
+    let retention: Promise<RetentionResult> | undefined;
+    try {
+      // a tracing look-up or a dump holds scans open for its whole transaction
+      await reader.query('begin');
+      await reader.query('select count(*) from scan');
+      retention = dropExpiredScanPartitions(testEnv().orm, 30, testEnv().clock.now());
+      void retention.finally(() => (settled = true)).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // a plain DROP waited for the reader here, and every insert into scan queued behind it
+      await addScans([{ venueId: venue.daily, at: `${TODAY}T11:00:00+07:00` }]);
+      expect(settled, 'retention ended before the reader did').to.equal(false);
+    } finally {
+      await reader.query('rollback');
+      await reader.end();
+    }
+    expect((await retention).droppedPartitions).to.deep.equal(['scan_p20210804']);
+    expect(await scanPartitions()).to.not.include('scan_p20210804');
+  });
+
+  it('drops a day table that a run cut short left detached', async () => {
+    await queryRows(
+      testEnv().orm,
+      'create table scan_p20210706 (like scan including defaults including constraints)',
+    );
+    const result = await dropExpiredScanPartitions(testEnv().orm, 30, testEnv().clock.now());
+    expect(result.droppedPartitions).to.deep.equal(['scan_p20210706']);
+    expect(
+      await count(`select count(*)::int as n from pg_class where relname = 'scan_p20210706'`),
+    ).to.equal(0);
   });
 
   async function riskDeclarationsOn(date: string): Promise<number> {

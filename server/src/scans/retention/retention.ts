@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { addDays, DAY_MS, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
 import { WARD_UNITS_SQL } from '../../areas/ward-units.sql';
-import { queryRows, withPgTransaction } from '../../db/sql';
+import { queryRows, withPgClient, withPgTransaction } from '../../db/sql';
 import { forgetScanPartitions } from '../scan-store';
 
 export interface RetentionResult {
@@ -50,28 +50,17 @@ export async function dropExpiredScanPartitions(
     return [...new Set(counted.rows.map((r) => r.day))].sort();
   });
 
-  const partitions = await queryRows<{ name: string }>(
-    orm,
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'scan'::regclass`,
-  );
-  const expired = partitions
-    .map((p) => p.name)
-    .filter((name) => {
-      const day = partitionDay(name);
+  const expired = (await scanDayTables(orm))
+    .filter((table) => {
+      const day = partitionDay(table.name);
       return day !== undefined && day < keptFrom;
     })
-    .sort();
+    .sort((a, b) => a.name.localeCompare(b.name));
 
   const droppedPartitions: string[] = [];
-  for (const name of expired) {
-    // One short transaction each: dropping a partition locks `scan` itself, which ingestion
-    // writes to all the time. Give up rather than queue behind a long query and block ingestion.
-    await withPgTransaction(orm, async (client) => {
-      await client.query("set local lock_timeout = '5s'");
-      await client.query(`drop table ${client.escapeIdentifier(name)}`);
-    });
-    droppedPartitions.push(name);
+  for (const table of expired) {
+    await detachAndDrop(orm, table);
+    droppedPartitions.push(table.name);
   }
   // this process's ingestion must not trust its memory of partitions that are now gone
   if (droppedPartitions.length > 0) forgetScanPartitions();
@@ -83,6 +72,55 @@ export async function dropExpiredScanPartitions(
     [localDayStart(keptFrom)],
   );
   return { keptFrom, droppedPartitions, retiredPeopleDays, forgottenScanIds: forgotten[0].n };
+}
+
+interface ScanDayTable {
+  name: string;
+  /** Still a partition of scan (else detached by a run cut short before its drop). */
+  attached: boolean;
+  /** Its detach was begun and not finished. */
+  detachPending: boolean;
+}
+
+/** The tables named scan_pYYYYMMDD, whether still attached to scan or left detached. */
+async function scanDayTables(orm: MikroORM): Promise<ScanDayTable[]> {
+  return queryRows<ScanDayTable>(
+    orm,
+    `select c.relname as name, i.inhrelid is not null as attached,
+       coalesce(i.inhdetachpending, false) as "detachPending"
+     from pg_class c
+     left join pg_inherits i on i.inhrelid = c.oid and i.inhparent = 'scan'::regclass
+     where c.relkind = 'r' and c.relname ~ '^scan_p[0-9]{8}$' and pg_table_is_visible(c.oid)`,
+  );
+}
+
+/**
+ * Takes a day's partition out of scan, then drops it. DETACH … CONCURRENTLY keeps scan open to
+ * reads and inserts throughout: a plain DROP locked scan exclusively, so it queued behind any
+ * query reading scans and held every flush behind it. It waits for the queries already using
+ * scan, and cannot run in a transaction: a detach cut short is finished by the next run
+ * (FINALIZE), and a table left detached is dropped by it. Another process's retention racing for
+ * the same partition makes this one's detach fail; the table is then no longer attached, and
+ * dropping it if it is still there finishes the job.
+ */
+async function detachAndDrop(orm: MikroORM, table: ScanDayTable): Promise<void> {
+  await withPgClient(orm, async (client) => {
+    const name = client.escapeIdentifier(table.name);
+    if (table.attached) {
+      try {
+        await client.query(
+          `alter table scan detach partition ${name} ${table.detachPending ? 'finalize' : 'concurrently'}`,
+        );
+      } catch (error) {
+        const still = await client.query(
+          `select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = 'scan'::regclass`,
+          [table.name],
+        );
+        if (still.rowCount) throw error;
+      }
+    }
+    await client.query(`drop table if exists ${name}`);
+  });
 }
 
 /** The local day a partition named scan_pYYYYMMDD holds; undefined for any other table. */
