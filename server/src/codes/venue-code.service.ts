@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AreaDirectory } from '../areas/area-directory';
 import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
 import { conflict, notFound } from '../graphql/errors';
 import { requireUuid } from '../graphql/ids';
-import { VenueEntity } from '../venues/venue.entity';
+import type { VenueEntity } from '../venues/venue.entity';
+import { lockVenueForChange } from '../venues/venue-lock';
 import { signCodePayload } from './code-payload';
 import { VenueCodeEntity } from './venue-code.entity';
 
@@ -38,11 +38,7 @@ export interface ReissueRules {
 export async function reissueVenueCode(rules: ReissueRules, id: string): Promise<string> {
   const venueId = requireUuid(id, 'id', 'a venue');
   return rules.em.transactional(async (em) => {
-    const venue = await em.findOne(
-      VenueEntity,
-      { id: venueId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
+    const venue = await lockVenueForChange(em, venueId);
     if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
     requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, 'venue');
     if (venue.status === 'CLOSED') {

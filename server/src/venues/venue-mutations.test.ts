@@ -393,6 +393,40 @@ describe('Mutation.closeVenue', () => {
     expect(new Date(venue.closedAt).toISOString()).to.equal('2021-08-01T05:00:00.000Z');
   });
 
+  it('never leaves a venue closed in time but open in status when an edit races the closing', async () => {
+    const ids = [
+      id,
+      ...(await Promise.all(
+        Array.from({ length: 7 }, () =>
+          registerVenue({ registeredAt: '2021-07-01T09:00:00+07:00' }),
+        ),
+      )),
+    ];
+    const edit = (venueId: string) =>
+      graphql(UPDATE, { id: venueId, input: { status: 'SUSPENDED' } });
+    const close = (venueId: string) =>
+      graphql(CLOSE, { id: venueId, closedAt: '2021-08-01T12:00:00+07:00' });
+    // sent in both orders: which one reads first and which writes first varies
+    const answers = await Promise.all(
+      ids.map(async (venueId, i) => {
+        const [edited, closed] =
+          i % 2 === 0
+            ? await Promise.all([edit(venueId), close(venueId)])
+            : (await Promise.all([close(venueId), edit(venueId)])).reverse();
+        return { edited, closed };
+      }),
+    );
+    for (const [i, venueId] of ids.entries()) {
+      const { edited, closed } = answers[i];
+      // the closing always goes through; the edit either came first or is refused as too late
+      expect(closed.errors, JSON.stringify(closed.errors)).to.equal(undefined);
+      if (edited.errors) expectClientError(edited, 'CONFLICT', 'id', 'closed');
+      const venue = await readVenue(venueId);
+      expect(venue.status).to.equal('CLOSED');
+      expect(new Date(venue.closedAt).toISOString()).to.equal('2021-08-01T05:00:00.000Z');
+    }
+  });
+
   it('refuses a closedAt before the venue registered', async () => {
     const result = await graphql(CLOSE, { id, closedAt: '2021-07-01T08:59:59+07:00' });
     expectClientError(result, 'BAD_USER_INPUT', 'closedAt', 'closedAt', 'before');

@@ -9,6 +9,7 @@ import { requireUuid } from '../graphql/ids';
 import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
 import { VenueEntity } from './venue.entity';
+import { lockVenueForChange } from './venue-lock';
 import type { RegisterVenueInput, UpdateVenueInput } from './venue.input';
 
 /** Rules for registering and changing venues; resolvers call these and stay thin. */
@@ -66,39 +67,40 @@ export async function updateVenue(
   id: string,
   input: UpdateVenueInput,
 ): Promise<string> {
-  const { em } = rules;
-  const venue = await findVenue(rules, id);
-  if (venue.status === 'CLOSED') {
-    throw conflict(`Venue ${id} is closed and can no longer be changed.`, 'id');
-  }
-  if (input.status === 'CLOSED') {
-    throw badInput(
-      'status',
-      'use closeVenue to close a venue; status takes ACTIVE or SUSPENDED here',
-    );
-  }
-  if (input.name !== undefined && input.name !== null) venue.name = normalizeName(input.name);
-  if (input.address !== undefined && input.address !== null)
-    venue.address = normalizeName(input.address);
-  if (input.category) venue.category = input.category;
-  if (input.registrantName) venue.registrantName = normalizeName(input.registrantName);
-  if (input.registrantPhone)
-    venue.registrantPhone = phone(input.registrantPhone, 'registrantPhone');
-  if (input.isAgencyHeadquarters !== undefined && input.isAgencyHeadquarters !== null) {
-    venue.isAgencyHeadquarters = input.isAgencyHeadquarters;
-  }
-  if (input.status) venue.status = input.status;
-  if (input.wardCode) {
-    const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
-    requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, 'ward');
-    venue.ward = em.getReference(AdministrativeUnitEntity, ward.ward.code, { wrapped: true });
-    venue.districtCode = ward.district.code;
-    venue.cityCode = ward.city.code;
-  }
-  venue.searchText = foldForSearch(`${venue.name} ${venue.address}`);
-  venue.nameSort = foldForSearch(venue.name);
-  await em.flush();
-  return venue.id;
+  return rules.em.transactional(async (em) => {
+    const venue = await findVenueForChange(em, rules, id);
+    if (venue.status === 'CLOSED') {
+      throw conflict(`Venue ${id} is closed and can no longer be changed.`, 'id');
+    }
+    if (input.status === 'CLOSED') {
+      throw badInput(
+        'status',
+        'use closeVenue to close a venue; status takes ACTIVE or SUSPENDED here',
+      );
+    }
+    if (input.name !== undefined && input.name !== null) venue.name = normalizeName(input.name);
+    if (input.address !== undefined && input.address !== null)
+      venue.address = normalizeName(input.address);
+    if (input.category) venue.category = input.category;
+    if (input.registrantName) venue.registrantName = normalizeName(input.registrantName);
+    if (input.registrantPhone)
+      venue.registrantPhone = phone(input.registrantPhone, 'registrantPhone');
+    if (input.isAgencyHeadquarters !== undefined && input.isAgencyHeadquarters !== null) {
+      venue.isAgencyHeadquarters = input.isAgencyHeadquarters;
+    }
+    if (input.status) venue.status = input.status;
+    if (input.wardCode) {
+      const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
+      requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, 'ward');
+      venue.ward = em.getReference(AdministrativeUnitEntity, ward.ward.code, { wrapped: true });
+      venue.districtCode = ward.district.code;
+      venue.cityCode = ward.city.code;
+    }
+    venue.searchText = foldForSearch(`${venue.name} ${venue.address}`);
+    venue.nameSort = foldForSearch(venue.name);
+    await em.flush();
+    return venue.id;
+  });
 }
 
 export async function closeVenue(
@@ -107,31 +109,41 @@ export async function closeVenue(
   closedAt: Date | undefined,
   reason: string | undefined,
 ): Promise<string> {
-  const { em, now } = rules;
-  const venue = await findVenue(rules, id);
-  if (venue.status === 'CLOSED') {
-    throw badInput('id', `venue ${id} is already closed (since ${venue.closedAt?.toISOString()})`);
-  }
-  const at = closedAt ?? now;
-  if (at.getTime() > now.getTime()) throw badInput('closedAt', 'cannot be in the future');
-  if (at.getTime() < venue.registeredAt.getTime()) {
-    throw badInput(
-      'closedAt',
-      `cannot be before the venue registered (${venue.registeredAt.toISOString()})`,
-    );
-  }
-  const trimmed = reason === undefined ? undefined : normalizeName(reason);
-  if (trimmed !== undefined && trimmed.length > 500)
-    throw badInput('reason', 'must be at most 500 characters');
-  venue.status = 'CLOSED';
-  venue.closedAt = at;
-  venue.closedReason = trimmed || undefined;
-  await em.flush();
-  return venue.id;
+  const { now } = rules;
+  return rules.em.transactional(async (em) => {
+    const venue = await findVenueForChange(em, rules, id);
+    if (venue.status === 'CLOSED') {
+      throw badInput(
+        'id',
+        `venue ${id} is already closed (since ${venue.closedAt?.toISOString()})`,
+      );
+    }
+    const at = closedAt ?? now;
+    if (at.getTime() > now.getTime()) throw badInput('closedAt', 'cannot be in the future');
+    if (at.getTime() < venue.registeredAt.getTime()) {
+      throw badInput(
+        'closedAt',
+        `cannot be before the venue registered (${venue.registeredAt.toISOString()})`,
+      );
+    }
+    const trimmed = reason === undefined ? undefined : normalizeName(reason);
+    if (trimmed !== undefined && trimmed.length > 500)
+      throw badInput('reason', 'must be at most 500 characters');
+    venue.status = 'CLOSED';
+    venue.closedAt = at;
+    venue.closedReason = trimmed || undefined;
+    await em.flush();
+    return venue.id;
+  });
 }
 
-async function findVenue(rules: VenueRules, id: string): Promise<VenueEntity> {
-  const venue = await rules.em.findOne(VenueEntity, { id: requireUuid(id, 'id', 'a venue') });
+/** The venue to change, locked (lockVenueForChange) and within the caller's area. */
+async function findVenueForChange(
+  em: EntityManager,
+  rules: VenueRules,
+  id: string,
+): Promise<VenueEntity> {
+  const venue = await lockVenueForChange(em, requireUuid(id, 'id', 'a venue'));
   if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
   requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, 'venue');
   return venue;
