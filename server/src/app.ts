@@ -27,6 +27,8 @@ import { sendBody, sendError, sendJson } from './http/respond';
 
 const SCANS_PATH = '/api/scans';
 const SCANS_URL = new URL(SCANS_PATH, 'http://localhost');
+/** How long a stopping server waits for requests in progress before cutting them off. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface App {
   server: http.Server;
@@ -171,10 +173,16 @@ export async function createApp(services: AppServices, log: Logger = console.err
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // No new connections; requests in progress get their answers (a kiosk's scans are
+      // committed and acknowledged, not cut off mid-flush and sent again), for up to
+      // SHUTDOWN_GRACE_MS. Keep-alive connections are closed as soon as they fall idle.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      server.closeIdleConnections();
+      await closed;
+      clearInterval(idle);
+      clearTimeout(grace);
       // scans already taken are committed before the database goes away
       await scanIngestion.close();
       await apollo.stop();

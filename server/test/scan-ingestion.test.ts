@@ -616,6 +616,55 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     expect(answers.reduce((sum, a) => sum + a.body.accepted, 0)).to.equal(stored);
   });
 
+  it('answers the scans in progress when the server stops, and takes no new requests', async () => {
+    const venue = await newVenue();
+    const env = testEnv();
+    const app = await createApp(
+      { orm: env.orm, areas: env.areas, config: env.config, now: env.clock.now },
+      () => undefined,
+    );
+    const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}/api/scans`;
+    const post = (body: ScanBody) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${env.tokens.scanSource}`,
+        },
+        body: JSON.stringify(body),
+      });
+    const scan = scanOf(venue.code);
+    // the scan's flush waits for this lock, so the request is still in progress at the stop
+    const blocker = new Client({ connectionString: env.databaseUrl });
+    await blocker.connect();
+    let closing: Promise<void> | undefined;
+    let answered: Promise<Response>;
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table venue_activity in exclusive mode');
+      answered = post(scan);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      closing = app.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const late = await post(scanOf(venue.code)).then(
+        () => 'answered',
+        () => 'refused',
+      );
+      expect(late, 'a request sent after the stop began').to.equal('refused');
+    } finally {
+      await blocker.query('commit');
+      await blocker.end();
+      await closing;
+    }
+    const answer = await answered;
+    expect(answer.status).to.equal(200);
+    expect(((await answer.json()) as any).results[0]).to.include({
+      id: scan.id,
+      status: 'ACCEPTED',
+    });
+    expect((await venueActivity(venue.id)).totalScans).to.equal(1);
+  });
+
   it('answers 500 to every request of a flush that failed, keeps none of it, and takes the retry', async () => {
     const venue = await newVenue();
     const bystander = await newVenue();
