@@ -53,7 +53,7 @@ describe('acknowledged writes are on disk whatever the server default', () => {
     });
   });
 
-  it("and on the ingestion thread's connections, which also use generic plans", async () => {
+  it("and on the ingestion thread's connections, which also use generic plans and time out", async () => {
     await withServerDefault('off', async () => {
       const pool = new Pool({ connectionString: testEnv().databaseUrl, max: 1 });
       try {
@@ -61,11 +61,16 @@ describe('acknowledged writes are on disk whatever the server default', () => {
         for (let use = 0; use < 2; use++) {
           const client = await connectForFlushes(pool);
           try {
-            const { rows } = await client.query<{ commit: string; plans: string }>(
+            const { rows } = await client.query<{ commit: string; plans: string; timeout: string }>(
               `select current_setting('synchronous_commit') as commit,
-                 current_setting('plan_cache_mode') as plans`,
+                 current_setting('plan_cache_mode') as plans,
+                 current_setting('statement_timeout') as timeout`,
             );
-            expect(rows[0]).to.deep.equal({ commit: 'local', plans: 'force_generic_plan' });
+            expect(rows[0]).to.deep.equal({
+              commit: 'local',
+              plans: 'force_generic_plan',
+              timeout: '30s',
+            });
           } finally {
             client.release();
           }

@@ -34,7 +34,12 @@ const config: IngestionConfig = {
     [...data.config.codeSigningKeys].map(([id, key]) => [id, asBuffer(key)] as const),
   ),
 };
-const pool = new Pool({ connectionString: data.databaseUrl, max: data.connections });
+// keepAlive: a connection whose server went away is noticed, not waited on
+const pool = new Pool({
+  connectionString: data.databaseUrl,
+  max: data.connections,
+  keepAlive: true,
+});
 // an idle connection that drops is replaced on next use; it must not end the thread
 pool.on('error', () => undefined);
 

@@ -201,6 +201,13 @@ function judgedCode(
   };
 }
 
+/**
+ * The longest a flush's statement may run: one stuck behind a lock (a schema change, a long
+ * transaction holding rows it needs) fails, and its callers hear 500 and send again, instead of
+ * holding one of the few flush slots, and the scans queued behind them, indefinitely.
+ */
+const FLUSH_TIMEOUT = '30s';
+
 /** Connections of the ingestion pool already set up for flushes. */
 const setUp = new WeakSet<PoolClient>();
 
@@ -211,13 +218,16 @@ const setUp = new WeakSet<PoolClient>();
  * uses generic plans: the store statement's arrays differ in size from flush to flush, and with
  * custom plans PostgreSQL planned it afresh for each one (their estimated cost always beat the
  * generic plan's guess of ten elements), a third of a small flush's time. The generic plan is
- * the one its joins are written for (CODE_JOINS_SQL, storeJudgedScans).
+ * the one its joins are written for (CODE_JOINS_SQL, storeJudgedScans). And its statements time
+ * out (FLUSH_TIMEOUT).
  */
 export async function connectForFlushes(pool: Pool): Promise<PoolClient> {
   const client = await pool.connect();
   if (setUp.has(client)) return client;
   try {
-    await client.query(`${DURABLE_COMMITS_SQL}; set plan_cache_mode = force_generic_plan`);
+    await client.query(
+      `${DURABLE_COMMITS_SQL}; set plan_cache_mode = force_generic_plan; set statement_timeout = '${FLUSH_TIMEOUT}'`,
+    );
   } catch (error) {
     client.release(error as Error);
     throw error;
