@@ -642,8 +642,12 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     try {
       await blocker.query('begin');
       await blocker.query('lock table venue_activity in exclusive mode');
+      const before = ingestionCounters.scans;
       answered = post(scan);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // its flush has begun (and waits for the lock) before the stop
+      while (ingestionCounters.scans === before) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       closing = app.close();
       await new Promise((resolve) => setTimeout(resolve, 100));
       const late = await post(scanOf(venue.code)).then(
