@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AreaDirectory } from '../areas/area-directory';
-import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
-import { conflict, notFound } from '../graphql/errors';
-import { requireUuid } from '../graphql/ids';
+import { conflict } from '../graphql/errors';
 import type { VenueEntity } from '../venues/venue.entity';
-import { lockVenueForChange } from '../venues/venue-lock';
+import { findVenueForChange } from '../venues/venue-lock';
 import { signCodePayload } from './code-payload';
 import { VenueCodeEntity } from './venue-code.entity';
 
@@ -36,11 +34,9 @@ export interface ReissueRules {
  * locked, so two concurrent reissues make two successive versions rather than a conflict.
  */
 export async function reissueVenueCode(rules: ReissueRules, id: string): Promise<string> {
-  const venueId = requireUuid(id, 'id', 'a venue');
   return rules.em.transactional(async (em) => {
-    const venue = await lockVenueForChange(em, venueId);
-    if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
-    requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, 'venue');
+    const venue = await findVenueForChange(em, rules, id);
+    const venueId = venue.id;
     if (venue.status === 'CLOSED') {
       throw conflict(`Venue ${id} is closed: its code can no longer be reissued.`, 'id');
     }

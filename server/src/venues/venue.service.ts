@@ -4,12 +4,11 @@ import { foldForSearch, normalizeName, normalizeVietnameseMobile } from '@quetma
 import type { AreaDirectory } from '../areas/area-directory';
 import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
 import { issueFirstCode } from '../codes/venue-code.service';
-import { badInput, conflict, notFound } from '../graphql/errors';
-import { requireUuid } from '../graphql/ids';
+import { badInput, conflict } from '../graphql/errors';
 import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
 import { VenueEntity } from './venue.entity';
-import { lockVenueForChange } from './venue-lock';
+import { findVenueForChange } from './venue-lock';
 import type { RegisterVenueInput, UpdateVenueInput } from './venue.input';
 
 /** Rules for registering and changing venues; resolvers call these and stay thin. */
@@ -135,18 +134,6 @@ export async function closeVenue(
     await em.flush();
     return venue.id;
   });
-}
-
-/** The venue to change, locked (lockVenueForChange) and within the caller's area. */
-async function findVenueForChange(
-  em: EntityManager,
-  rules: VenueRules,
-  id: string,
-): Promise<VenueEntity> {
-  const venue = await lockVenueForChange(em, requireUuid(id, 'id', 'a venue'));
-  if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
-  requireUnitWithinScope(rules.areas, rules.scope, venue.ward.unwrap().code, 'venue');
-  return venue;
 }
 
 function requireWard(areas: AreaDirectory, code: string, field: string) {
