@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Client } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AreaDirectory } from '../src/areas/area-directory';
 import { createApp, type App } from '../src/app';
@@ -208,4 +209,24 @@ export async function graphqlData<T = Record<string, any>>(
     throw new Error(`GraphQL request failed: ${JSON.stringify(result.errors)}`);
   }
   return result.data;
+}
+
+/**
+ * Another session's transaction, left open after `statements` (a lock taken, scans read), as a
+ * long query or a schema change would hold one. Call the answer to end it (rolled back).
+ */
+export async function holdTransaction(...statements: string[]): Promise<() => Promise<void>> {
+  const client = new Client({ connectionString: testEnv().databaseUrl });
+  await client.connect();
+  try {
+    await client.query('begin');
+    for (const statement of statements) await client.query(statement);
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  return async () => {
+    await client.query('rollback');
+    await client.end();
+  };
 }

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { createApp } from '../src/app';
 import { signCodePayload } from '../src/codes/code-payload';
 import { decryptJson, decryptPersonId, hashPersonId } from '../src/scans/person-identity';
 import { ingestionCounters } from '../src/scans/ingestion/scan-ingestion.service';
 import { closeVenue, registerVenue } from './factories';
-import { graphql, graphqlData, resetData, testEnv, type CallerName } from './harness';
+import {
+  graphql,
+  graphqlData,
+  holdTransaction,
+  resetData,
+  testEnv,
+  type CallerName,
+} from './harness';
 
 /**
  * Scans in through both doors, POST /api/scans and the recordScans mutation, over real HTTP
@@ -583,18 +589,14 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     // lock), as under load: the first flushes take every slot and wait, and what arrives
     // meanwhile must wait in the queue and go together, not one transaction each. (Counting
     // flushes of requests that race a 1 ms gather instead depended on the machine's speed.)
-    const blocker = new Client({ connectionString: testEnv().databaseUrl });
-    await blocker.connect();
+    const release = await holdTransaction('lock table venue_activity in exclusive mode');
     const before = { ...ingestionCounters };
     let answering: Promise<Post[]>;
     try {
-      await blocker.query('begin');
-      await blocker.query('lock table venue_activity in exclusive mode');
       answering = Promise.all(bodies.map((body) => postScans(body)));
       await new Promise((resolve) => setTimeout(resolve, 500));
-      await blocker.query('commit');
     } finally {
-      await blocker.end();
+      await release();
     }
     const answers = await answering;
     const flushes = ingestionCounters.flushes - before.flushes;
@@ -635,13 +637,10 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
       });
     const scan = scanOf(venue.code);
     // the scan's flush waits for this lock, so the request is still in progress at the stop
-    const blocker = new Client({ connectionString: env.databaseUrl });
-    await blocker.connect();
+    const release = await holdTransaction('lock table venue_activity in exclusive mode');
     let closing: Promise<void> | undefined;
     let answered: Promise<Response>;
     try {
-      await blocker.query('begin');
-      await blocker.query('lock table venue_activity in exclusive mode');
       const before = ingestionCounters.scans;
       answered = post(scan);
       // its flush has begun (and waits for the lock) before the stop
@@ -656,8 +655,7 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
       );
       expect(late, 'a request sent after the stop began').to.equal('refused');
     } finally {
-      await blocker.query('commit');
-      await blocker.end();
+      await release();
       await closing;
     }
     const answer = await answered;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
-import { testEnv } from '../../test/harness';
+import { holdTransaction, testEnv } from '../../test/harness';
 
 /** One connection of its own per caller: each ensure runs in its own transaction, as flushes' do. */
 async function ensureFrom(day: string, timeoutMs = 0): Promise<number> {
@@ -28,12 +28,9 @@ describe("scan partitions made on a day's first scans", () => {
   });
 
   it('is made while a long query reads scans, which it neither waits for nor makes others wait', async () => {
-    const reader = new Client({ connectionString: testEnv().databaseUrl });
-    await reader.connect();
+    // a tracing look-up or a dump holds scans open for its whole transaction
+    const endReader = await holdTransaction('select count(*) from scan');
     try {
-      // a tracing look-up or a dump holds scans open for its whole transaction
-      await reader.query('begin');
-      await reader.query('select count(*) from scan');
       // a partition made by `create table … partition of scan` waited here until the reader
       // ended, and every flush behind it
       expect(await ensureFrom(day, 5_000)).to.equal(1);
@@ -45,8 +42,7 @@ describe("scan partitions made on a day's first scans", () => {
       // the scan table's three indexes, made on the new partition as it was attached
       expect(row.indexes).to.equal(3);
     } finally {
-      await reader.query('rollback');
-      await reader.end();
+      await endReader();
     }
   });
 

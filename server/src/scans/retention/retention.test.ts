@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { addDays, localDayStart } from '@quetma/shared';
 import { queryRows } from '../../db/sql';
-import { graphqlData, resetData, testEnv } from '../../../test/harness';
+import { graphqlData, holdTransaction, resetData, testEnv } from '../../../test/harness';
 import { addScans, closeVenue, registerVenue, type ScanSpec } from '../../../test/factories';
 import {
   describeRetention,
@@ -251,14 +250,11 @@ describe('scan retention', () => {
 
   it('drops a partition while a long query reads scans, and scans are stored meanwhile', async () => {
     await addScans([{ venueId: venue.daily, at: '2021-08-04T10:00:00+07:00' }]);
-    const reader = new Client({ connectionString: testEnv().databaseUrl });
-    await reader.connect();
+    // a tracing look-up or a dump holds scans open for its whole transaction
+    const endReader = await holdTransaction('select count(*) from scan');
     let settled = false;
     let retention: Promise<RetentionResult> | undefined;
     try {
-      // a tracing look-up or a dump holds scans open for its whole transaction
-      await reader.query('begin');
-      await reader.query('select count(*) from scan');
       retention = dropExpiredScanPartitions(testEnv().orm, 30, testEnv().clock.now());
       void retention.finally(() => (settled = true)).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -266,8 +262,7 @@ describe('scan retention', () => {
       await addScans([{ venueId: venue.daily, at: `${TODAY}T11:00:00+07:00` }]);
       expect(settled, 'retention ended before the reader did').to.equal(false);
     } finally {
-      await reader.query('rollback');
-      await reader.end();
+      await endReader();
     }
     expect((await retention).droppedPartitions).to.deep.equal(['scan_p20210804']);
     expect(await scanPartitions()).to.not.include('scan_p20210804');
