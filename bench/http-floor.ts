@@ -5,6 +5,7 @@
  * one, which bounds what single-scan requests can reach against the raw baseline.
  */
 import { spawn } from 'node:child_process';
+import { onceReady } from './support';
 
 const ANSWER = JSON.stringify({
   accepted: 1,
@@ -33,15 +34,5 @@ export async function startHttpFloor(
   const server = spawn(process.execPath, ['-e', SERVER, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.once('data', () => resolve());
-    server.once('exit', (code) => reject(new Error(`HTTP floor server exited with ${code}`)));
-  });
-  return {
-    pid: server.pid!,
-    stop: async () => {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
-    },
-  };
+  return onceReady(server, 'listening', 'HTTP floor server');
 }

@@ -1,6 +1,6 @@
 /** What the benchmarks share: a database of their own, a server in production mode, a load loop. */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { AreaDirectory } from '../server/src/areas/area-directory';
@@ -144,18 +144,24 @@ export async function startServer(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  return onceReady(server, 'quetma is running', 'server');
+}
+
+/** A spawned process, once its output says `ready`; stop() ends it (SIGTERM) and waits. */
+export async function onceReady(
+  child: ChildProcess,
+  ready: string,
+  name: string,
+): Promise<{ pid: number; stop(): Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
-    server.stdout!.on(
-      'data',
-      (chunk: Buffer) => chunk.toString().includes('quetma is running') && resolve(),
-    );
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes(ready) && resolve());
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
   return {
-    pid: server.pid!,
+    pid: child.pid!,
     stop: async () => {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
     },
   };
 }
