@@ -128,6 +128,8 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     await resetData();
     testEnv().clock.set(NOW);
   });
+  // a test that moves the clock leaves it at NOW for the next, even when it fails
+  afterEach(() => testEnv().clock.set(NOW));
   after(() => testEnv().clock.reset());
 
   it("accepts a scan of a registered venue's poster, and the figures and venue show it at once", async () => {
@@ -617,6 +619,78 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     expect((await venueActivity(venue.id)).totalScans).to.equal(stored);
     expect(answers.reduce((sum, a) => sum + a.body.accepted, 0)).to.equal(stored);
   });
+
+  /**
+   * Resolves once a session waits for a lock in a statement whose text holds `fragment`, or
+   * once `unless` settles (a request answered without waiting).
+   */
+  async function waitingOnLock(fragment: string, unless?: Promise<unknown>): Promise<void> {
+    let settled = false;
+    unless?.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled) {
+      const [{ n }] = await sql<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like ?`,
+        [`%${fragment}%`],
+      );
+      if (n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  const changes = [
+    {
+      change: 'its code is reissued',
+      refusal: 'REVOKED_CODE',
+      make: (venueId: string) =>
+        graphqlData('mutation($id: ID!) { reissueVenueCode(id: $id) { id } }', { id: venueId }),
+    },
+    {
+      change: 'the venue is closed',
+      refusal: 'CLOSED_VENUE',
+      make: (venueId: string) => closeVenue(venueId, '2021-08-12T08:00:00+07:00'),
+    },
+    {
+      change: 'the scan ages past retention',
+      refusal: 'TOO_OLD',
+      make: async () => testEnv().clock.set('2021-09-11T10:00:00+07:00'),
+    },
+  ];
+  for (const { change, refusal, make } of changes) {
+    it(`answers DUPLICATE, not ${refusal}, to a retry whose first sending is still being stored when ${change}`, async () => {
+      const venue = await newVenue();
+      // with the venue's activity row in place, the first sending's flush claims the scan's id
+      // and then waits for this row's lock, as behind a stalled database
+      expect((await postScans(scanOf(venue.code))).body.accepted).to.equal(1);
+      const scan = scanOf(venue.code);
+      const release = await holdTransaction(
+        `select 1 from venue_activity where venue_id = '${venue.id}' for update`,
+      );
+      let first: Promise<Post>;
+      let retry: Promise<Post>;
+      try {
+        first = postScans(scan);
+        await waitingOnLock('with judged as');
+        await make(venue.id);
+        // the client gave up waiting and sends the scan again: refused as such, it must wait
+        // for the first sending's end to learn that the scan is stored
+        retry = postScans(scan);
+        await waitingOnLock('min(scanned_at) from unnest', retry);
+      } finally {
+        await release();
+      }
+      expect((await first).body.results[0]).to.include({ id: scan.id, status: 'ACCEPTED' });
+      expect((await retry).body.results[0]).to.include({ id: scan.id, status: 'DUPLICATE' });
+      expect(await storedRows(scan.id)).to.equal(1);
+      expect((await venueActivity(venue.id)).totalScans).to.equal(2);
+      // with nobody storing it, the same refusal stands and nothing is kept
+      const refused = await postScans(scanOf(venue.code));
+      expect(refused.body.results[0]).to.include({ status: 'REJECTED', reason: refusal });
+      expect((await venueActivity(venue.id)).totalScans).to.equal(2);
+    });
+  }
 
   it('answers the scans in progress when the server stops, and takes no new requests', async () => {
     const venue = await newVenue();

@@ -237,3 +237,33 @@ export async function storeJudgedScans(
   });
   return new Map(result.rows.map(({ ord, ...row }) => [ord - 1, row]));
 }
+
+/**
+ * Of the given scans, those whose id another writer has stored, waiting for writers still in
+ * progress. A statement's snapshot does not see another flush's uncommitted id, but an insert
+ * of the same id waits for that flush to end and then finds it taken: so the ids are inserted
+ * (in key order, as every writer claims ids) and rolled back, and an id that could not be
+ * inserted is stored. One transaction of three round trips, for the few scans that need it.
+ */
+export async function idsStoredByOthers(
+  client: PoolClient,
+  scans: readonly Pick<NewScan, 'id' | 'scannedAt'>[],
+): Promise<Set<string>> {
+  if (scans.length === 0) return new Set();
+  await client.query('begin');
+  try {
+    const free = await client.query<{ id: string }>({
+      name: 'claim-ids-to-check',
+      text: `insert into scan_id (id, scanned_at)
+       select id, min(scanned_at) from unnest($1::uuid[], $2::timestamptz[]) as t(id, scanned_at)
+       group by id order by id
+       on conflict do nothing
+       returning id`,
+      values: [uuidArray(scans.map((s) => s.id)), timestamptzArray(scans.map((s) => s.scannedAt))],
+    });
+    const inserted = new Set(free.rows.map((row) => row.id));
+    return new Set(scans.map((s) => s.id).filter((id) => !inserted.has(id)));
+  } finally {
+    await client.query('rollback');
+  }
+}

@@ -10,6 +10,7 @@ import { DURABLE_COMMITS_SQL } from '../../db/durable-commits';
 import { encryptJson, encryptPersonId, hashPersonId } from '../person-identity';
 import {
   forgetScanPartitions,
+  idsStoredByOthers,
   storeJudgedScans,
   type ScanNotStored,
   type ScanToJudge,
@@ -138,7 +139,9 @@ const NO_PARTITION = /no partition of relation/;
  * One flush, answered one verdict per item. Signatures and times are checked here, and only
  * scans that pass them are sealed; the statement judges the codes and stores what passes. A
  * scan it did not store is judged here again with what it answered (judgeScan), so every rule
- * keeps its precedence: a known id over any refusal, a refused code over a bad time.
+ * keeps its precedence: a known id over any refusal, a refused code over a bad time. Scans
+ * refused for a change that may have come after their first sending was stored are checked
+ * once more against flushes still in progress (REFUSALS_THAT_MAY_FOLLOW_A_STORE).
  */
 export async function flushScans(
   pool: Pool,
@@ -160,16 +163,59 @@ export async function flushScans(
     return { id, scannedAt, claims: claim, sealed: seal(pending, config) };
   });
   const client = await connectForFlushes(pool);
-  let notStored: Map<number, ScanNotStored>;
   try {
-    notStored = await storeAnew(client, toJudge);
+    const notStored = await storeAnew(client, toJudge);
+    const storedIds = new Set<string>();
+    for (const [i, answer] of notStored) if (answer.known) storedIds.add(batch[i].item.id);
+    const verdicts = judgeFlush(batch, claims, notStored, { now, config, storedIds });
+    // this flush's own ids are known: one it stored may also be refused at another position
+    const storedHere = new Set(batch.filter((_, i) => !notStored.has(i)).map((p) => p.item.id));
+    const unsure = batch.filter(
+      (p, i) => refusedForAChangeSince(verdicts[i]) && !storedHere.has(p.item.id),
+    );
+    if (unsure.length === 0) return verdicts;
+    const storedMeanwhile = await idsStoredByOthers(
+      client,
+      unsure.map((p) => p.item),
+    );
+    for (const id of storedMeanwhile) storedIds.add(id);
+    return judgeFlush(batch, claims, notStored, { now, config, storedIds });
   } finally {
     client.release();
   }
-  const storedIds = new Set<string>();
-  for (const [i, answer] of notStored) if (answer.known) storedIds.add(batch[i].item.id);
+}
+
+/**
+ * Refusals a retry can meet although the scan it repeats was accepted: the venue's code was
+ * reissued, the venue closed, or the scan aged past retention, after the first sending was
+ * judged. When that first sending's flush has not committed yet (the client gave up waiting
+ * on a stalled database and sent again), the store statement does not see its id, so these
+ * are checked once more against writers in progress (idsStoredByOthers): a scan that is
+ * stored is a DUPLICATE, never REJECTED. Forged and malformed codes are not: a retry carries
+ * the code its first sending did, and a flood of them must not cost a write each.
+ */
+const REFUSALS_THAT_MAY_FOLLOW_A_STORE = new Set<ScanRejection>([
+  'REVOKED_CODE',
+  'CLOSED_VENUE',
+  'TOO_OLD',
+]);
+
+function refusedForAChangeSince(verdict: ScanVerdict): boolean {
+  return verdict.status === 'REJECTED' && REFUSALS_THAT_MAY_FOLLOW_A_STORE.has(verdict.reason);
+}
+
+/**
+ * Each scan's verdict from what the store statement answered: a scan missing from `notStored`
+ * was stored; the others are judged by judgeScan, so every rule keeps its precedence.
+ */
+function judgeFlush(
+  batch: readonly PendingScan[],
+  claims: ReturnType<typeof claimsToJudge>,
+  notStored: ReadonlyMap<number, ScanNotStored>,
+  known: Omit<JudgeContext, 'takenIds'>,
+): ScanVerdict[] {
   const takenIds = new Set<string>();
-  const context: JudgeContext = { now, config, storedIds, takenIds };
+  const context: JudgeContext = { ...known, takenIds };
   return batch.map((pending, i) => {
     const answer = notStored.get(i);
     if (!answer) {
