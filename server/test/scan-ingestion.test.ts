@@ -621,10 +621,10 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
   });
 
   /**
-   * Resolves once a session waits for a lock in a statement whose text holds `fragment`, or
-   * once `unless` settles (a request answered without waiting).
+   * Resolves once `sessions` sessions of this database wait for a lock, or once `unless`
+   * settles (a request answered without waiting).
    */
-  async function waitingOnLock(fragment: string, unless?: Promise<unknown>): Promise<void> {
+  async function waitingOnLocks(sessions: number, unless?: Promise<unknown>): Promise<void> {
     let settled = false;
     unless?.then(
       () => (settled = true),
@@ -632,10 +632,10 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
     );
     while (!settled) {
       const [{ n }] = await sql<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like ?`,
-        [`%${fragment}%`],
+        `select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'`,
       );
-      if (n > 0) return;
+      if (n >= sessions) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -672,12 +672,12 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
       let retry: Promise<Post>;
       try {
         first = postScans(scan);
-        await waitingOnLock('with judged as');
+        await waitingOnLocks(1);
         await make(venue.id);
         // the client gave up waiting and sends the scan again: refused as such, it must wait
         // for the first sending's end to learn that the scan is stored
         retry = postScans(scan);
-        await waitingOnLock('min(scanned_at) from unnest', retry);
+        await waitingOnLocks(2, retry);
       } finally {
         await release();
       }
@@ -686,9 +686,16 @@ describe('scan ingestion: POST /api/scans and recordScans', () => {
       expect(await storedRows(scan.id)).to.equal(1);
       expect((await venueActivity(venue.id)).totalScans).to.equal(2);
       // with nobody storing it, the same refusal stands and nothing is kept
-      const refused = await postScans(scanOf(venue.code));
+      const late = scanOf(venue.code);
+      const refused = await postScans(late);
       expect(refused.body.results[0]).to.include({ status: 'REJECTED', reason: refusal });
       expect((await venueActivity(venue.id)).totalScans).to.equal(2);
+      // the check's claim on its id was rolled back: it keeps no later sending of it out
+      const [{ n }] = await sql<{ n: number }>(
+        'select count(*)::int as n from scan_id where id = ?',
+        [late.id],
+      );
+      expect(n).to.equal(0);
     });
   }
 

@@ -239,30 +239,31 @@ export async function storeJudgedScans(
 }
 
 /**
- * Of the given scans, those whose id another writer has stored, waiting for writers still in
+ * Of the given scan ids, those another writer has stored, waiting for writers still in
  * progress. A statement's snapshot does not see another flush's uncommitted id, but an insert
  * of the same id waits for that flush to end and then finds it taken: so the ids are inserted
  * (in key order, as every writer claims ids) and rolled back, and an id that could not be
  * inserted is stored. One transaction of three round trips, for the few scans that need it.
+ * The rows carry the current time, not the scans' (which may be years off): scan_id's BRIN
+ * index widens for a row inserted even when it is rolled back.
  */
 export async function idsStoredByOthers(
   client: PoolClient,
-  scans: readonly Pick<NewScan, 'id' | 'scannedAt'>[],
+  ids: readonly string[],
 ): Promise<Set<string>> {
-  if (scans.length === 0) return new Set();
+  if (ids.length === 0) return new Set();
   await client.query('begin');
   try {
     const free = await client.query<{ id: string }>({
       name: 'claim-ids-to-check',
       text: `insert into scan_id (id, scanned_at)
-       select id, min(scanned_at) from unnest($1::uuid[], $2::timestamptz[]) as t(id, scanned_at)
-       group by id order by id
+       select distinct id, now() from unnest($1::uuid[]) as t(id) order by id
        on conflict do nothing
        returning id`,
-      values: [uuidArray(scans.map((s) => s.id)), timestamptzArray(scans.map((s) => s.scannedAt))],
+      values: [uuidArray(ids)],
     });
     const inserted = new Set(free.rows.map((row) => row.id));
-    return new Set(scans.map((s) => s.id).filter((id) => !inserted.has(id)));
+    return new Set(ids.filter((id) => !inserted.has(id)));
   } finally {
     await client.query('rollback');
   }

@@ -176,7 +176,7 @@ export async function flushScans(
     if (unsure.length === 0) return verdicts;
     const storedMeanwhile = await idsStoredByOthers(
       client,
-      unsure.map((p) => p.item),
+      unsure.map((p) => p.item.id),
     );
     for (const id of storedMeanwhile) storedIds.add(id);
     return judgeFlush(batch, claims, notStored, { now, config, storedIds });
