@@ -42,22 +42,29 @@ const MAX_VISIT = `interval '${MAX_VISIT_HOURS} hours'`;
 const LATER_SCANS = `order by scanned_at desc, direction, id rows between unbounded preceding and 1 preceding`;
 
 /**
- * How a check-in (a row with `next_out`, the next check-out at the same venue, and `next_in`,
- * the next check-in) ends: at that check-out if it comes before the next check-in and within
- * MAX_VISIT_HOURS; else after the default stay ($4 minutes), cut short by the next check-in.
+ * How a check-in (a row with `next_out`, the next check-out at the same venue, and `nextIn`,
+ * the column holding the next check-in) ends: at that check-out if it comes before the next
+ * check-in and within MAX_VISIT_HOURS; else after the default stay ($4 minutes), cut short by
+ * the next check-in. An earlier next check-in never makes a visit end later.
  */
-const CHECKED_OUT = `coalesce(next_out <= coalesce(next_in, 'infinity') and next_out < scanned_at + ${MAX_VISIT}, false)`;
-const VISIT_END = `case when ${CHECKED_OUT} then next_out
-  else least(scanned_at + make_interval(mins => $4::int), next_in) end`;
+const checkedOut = (nextIn: string) =>
+  `coalesce(next_out <= coalesce(${nextIn}, 'infinity') and next_out < scanned_at + ${MAX_VISIT}, false)`;
+const visitEnd = (nextIn: string) => `case when ${checkedOut(nextIn)} then next_out
+  else least(scanned_at + make_interval(mins => $4::int), ${nextIn}) end`;
 
 /**
  * One row per (subject's visit, overlapping visit of someone else), or one row with null
  * contact columns for a visit with nobody else there. The subject's scans are found through
  * scan(person_hash, scanned_at), each venue's around a visit through scan(venue_id,
  * scanned_at), both only in the partitions of the days concerned (pruned at run time for the
- * venue's, whose bounds come from the visit). Visits are computed with window functions: for
- * the subject, the next check-in counts anywhere; for others only the venue's scans are read,
- * so their next check-in counts at that venue.
+ * venue's, whose bounds come from the visit).
+ *
+ * A visit ends at the person's next check-in anywhere, the subject's and everyone else's:
+ * someone who checked in elsewhere during the default stay had left. For the subject it comes
+ * from a window over their scans. For the others, the venue's scans give their next check-in
+ * there, and so the latest their visit can end; only the check-ins that could then overlap the
+ * subject's visit (a few of the venue's dozens) look up the person's next check-in anywhere,
+ * through scan(person_hash, scanned_at) within MAX_VISIT_HOURS.
  */
 const EXPOSURES_SQL = `
   with subject_scan as (
@@ -74,7 +81,8 @@ const EXPOSURES_SQL = `
     window later as (${LATER_SCANS}), later_here as (partition by venue_id ${LATER_SCANS})
   ),
   subject_visit as (
-    select venue_id, scanned_at as started_at, ${VISIT_END} as ended_at, ${CHECKED_OUT} as checked_out
+    select venue_id, scanned_at as started_at, ${visitEnd('next_in')} as ended_at,
+      ${checkedOut('next_in')} as checked_out
     from subject_step
     where direction = 'IN' and scanned_at < $3
   )
@@ -88,17 +96,23 @@ const EXPOSURES_SQL = `
     select person_hash, person_encrypted, reports_risk, started_at, ended_at
     from (
       select person_hash, person_encrypted, reports_risk, scanned_at as started_at,
-        ${VISIT_END} as ended_at
+        ${visitEnd('anywhere.next_in')} as ended_at
       from (
         select id, person_hash, person_encrypted, reports_risk, scanned_at, direction,
-          min(scanned_at) filter (where direction = 'IN') over later as next_in,
+          min(scanned_at) filter (where direction = 'IN') over later as next_in_here,
           min(scanned_at) filter (where direction = 'OUT') over later as next_out
         from scan
         where venue_id = v.venue_id and person_hash <> $1
           and scanned_at >= v.started_at - ${MAX_VISIT} and scanned_at < v.ended_at + ${MAX_VISIT}
         window later as (partition by person_hash ${LATER_SCANS})
       ) step
+      cross join lateral (
+        select min(later.scanned_at) as next_in from scan later
+        where later.person_hash = step.person_hash and later.direction = 'IN'
+          and later.scanned_at > step.scanned_at and later.scanned_at < step.scanned_at + ${MAX_VISIT}
+      ) anywhere
       where direction = 'IN'
+        and scanned_at < v.ended_at and ${visitEnd('next_in_here')} > v.started_at
     ) visit
     -- half-open intervals: a visit ending as another begins does not overlap it
     where started_at < v.ended_at and ended_at > v.started_at and ended_at > started_at

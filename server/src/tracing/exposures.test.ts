@@ -39,6 +39,7 @@ const P7 = '0912000017';
 const P8 = '0912000018';
 const P9 = '0912000019';
 const P10 = '0912000020';
+const P11 = '0912000021';
 
 const venue: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
 
@@ -105,6 +106,9 @@ describe('exposure tracing (Query.exposures)', () => {
       p(P7, b, local('10:59')),
       p(P7, b, local('11:30'), 'OUT'),
       p(P9, b, local('11:00')), // arrives as the subject's default stay ends
+      p(P11, b, local('10:10')), // no check-out, but checks in at C at 10:20: left B then
+      p(P11, c, local('10:20')),
+      p(P11, c, local('10:40'), 'OUT'),
       // at C during 12:00–12:30
       p(P8, c, local('11:00')),
       p(P8, c, local('12:10'), 'OUT'),
@@ -162,6 +166,7 @@ describe('exposure tracing (Query.exposures)', () => {
         end: t('11:00'),
         checkedOut: false,
         people: [
+          [P11, t('10:10'), t('10:20'), false],
           [P1, t('10:30'), t('10:45'), false],
           [P7, t('10:59'), t('11:00'), false],
         ],
@@ -177,7 +182,7 @@ describe('exposure tracing (Query.exposures)', () => {
       { venue: venue.c, start: t('14:20'), end: t('14:40'), checkedOut: true, people: [] },
     ]);
     // P1 was there twice; P3, P4, P5 (touching or earlier), P6 (elsewhere), P9 and P10 (after) were not
-    expect(report.contacts).to.equal(4);
+    expect(report.contacts).to.equal(5);
   });
 
   it('gives each venue with its ward and district', async () => {
@@ -198,7 +203,7 @@ describe('exposure tracing (Query.exposures)', () => {
     const identifiers = exposures.visits.flatMap((v: any) =>
       v.peoplePresent.map((c: any) => c.identifier),
     );
-    expect([...new Set(identifiers)].sort()).to.deep.equal([P1, P2, P7, P8].sort());
+    expect([...new Set(identifiers)].sort()).to.deep.equal([P1, P2, P7, P8, P11].sort());
     expect(identifiers).to.not.include(SUBJECT_ID);
   });
 
