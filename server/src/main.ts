@@ -8,7 +8,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemoAccounts } from './db/seeders/demo-a
 import { seedHanoiUnits } from './db/seeders/units.seeder';
 import { scheduleScanRetention } from './scans/retention/retention';
 
-/** Reads config, opens the database, starts HTTP; nothing else. */
+/** Start-up (config, database, units, demo data, HTTP, retention); stops on SIGINT/SIGTERM. */
 async function main() {
   const config = loadConfig();
   const log = (line: string) => console.log(`[quetma] ${line}`);
@@ -24,7 +24,7 @@ async function main() {
   let stopping = false;
   // on Ctrl+C the embedded server stops with us and drops the listener: no message then
   const stopListening = await areas.listenForChanges(db.orm, db.url, (e) => {
-    if (!stopping) log(`unit reload failed: ${e.message}`);
+    if (!stopping) log(`unit listener: ${e.message}`);
   });
 
   let demoKeys: { name: string; key: string }[] = [];

@@ -4,6 +4,11 @@ import { queryRows } from '../db/sql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { UNITS_CHANGED_CHANNEL } from './units.service';
 
+/** How the listener's connection shows in pg_stat_activity, for operators (and tests) to find it. */
+export const UNIT_LISTENER_APPLICATION_NAME = 'quetma-unit-listener';
+const RECONNECT_FIRST_DELAY_MS = 100;
+const RECONNECT_MAX_DELAY_MS = 5_000;
+
 export interface AreaUnit {
   code: string;
   name: string;
@@ -16,7 +21,7 @@ export interface AreaUnit {
 
 /**
  * All administrative units, in memory. They are few (Hà Nội: 610 rows, the whole country:
- * 11,368) and read on every page of venues, so resolving a venue's ward, district and city
+ * 11,367) and read on every page of venues, so resolving a venue's ward, district and city
  * is a map look-up instead of a query. Reloaded when the units change (LISTEN/NOTIFY).
  */
 export class AreaDirectory {
@@ -42,18 +47,124 @@ export class AreaDirectory {
     this.replace(rows.map((row) => ({ ...row, searchName: foldForSearch(row.name) })));
   }
 
-  /** Keeps this copy current while the server runs; returns a function that stops listening. */
+  /**
+   * Keeps this copy current while the server runs; returns a function that stops listening.
+   * A lost connection is replaced (after 100 ms, doubling up to 5 s, for as long as it takes),
+   * and every connection reloads the units once it listens, so a change announced while nobody
+   * listened is not missed. `onError` hears of a failed reload, and of an outage twice: when it
+   * begins and when it ends, not at every attempt in between. The first connection must succeed.
+   */
   async listenForChanges(
     orm: MikroORM,
     url: string,
     onError: (e: Error) => void,
   ): Promise<() => Promise<void>> {
-    const client = new Client({ connectionString: url });
-    client.on('error', onError);
-    client.on('notification', () => void this.reload(orm).catch(onError));
-    await client.connect();
-    await client.query(`listen ${UNITS_CHANGED_CHANNEL}`);
-    return () => client.end();
+    let stopped = false;
+    let listener: Client | undefined;
+    let attempt: Promise<void> | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+    let retryDelay = RECONNECT_FIRST_DELAY_MS;
+    let outage: { since: number; attempts: number } | undefined;
+
+    // one reload at a time: two that overlap could finish out of order and keep the older copy
+    let running: Promise<void> | undefined;
+    let queued: Promise<void> | undefined;
+    const reloadUnits = (): Promise<void> => {
+      if (!running) {
+        running = this.reload(orm).finally(() => (running = undefined));
+        return running;
+      }
+      queued ??= running
+        .catch(() => undefined)
+        .then(() => {
+          queued = undefined;
+          return stopped ? undefined : reloadUnits();
+        });
+      return queued;
+    };
+
+    const connectionLost = (e: Error) => {
+      listener = undefined;
+      if (stopped) return;
+      outage = { since: Date.now(), attempts: 0 };
+      scheduleReconnect();
+      onError(
+        new Error(`lost the connection listening for unit changes (${e.message}); reconnecting`),
+      );
+    };
+
+    const open = async (): Promise<Client> => {
+      const client = new Client({
+        connectionString: url,
+        application_name: UNIT_LISTENER_APPLICATION_NAME,
+        // TCP keep-alive finds a connection dropped without a word (a NAT, a failover) dead in
+        // minutes, not hours; an attempt at an unreachable server gives up and is tried again
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 30_000,
+        connectionTimeoutMillis: 10_000,
+      });
+      let lost: Error | undefined;
+      const onLost = (e: Error) => {
+        if (lost) return;
+        lost = e;
+        if (listener === client) connectionLost(e);
+      };
+      client.on('error', onLost);
+      client.on('end', () => onLost(new Error('the connection closed')));
+      client.on('notification', () => void reloadUnits().catch(onError));
+      try {
+        await client.connect();
+        await client.query(`listen ${UNITS_CHANGED_CHANNEL}`);
+        await reloadUnits();
+        if (lost) throw lost;
+        return client;
+      } catch (e) {
+        await client.end().catch(() => undefined);
+        throw e;
+      }
+    };
+
+    const reconnect = async () => {
+      let client: Client;
+      try {
+        client = await open();
+      } catch {
+        if (!stopped) scheduleReconnect();
+        return;
+      }
+      if (stopped) return void (await client.end().catch(() => undefined));
+      listener = client;
+      retryDelay = RECONNECT_FIRST_DELAY_MS;
+      if (!outage) return;
+      const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
+      const attempts = outage.attempts;
+      outage = undefined;
+      onError(
+        new Error(
+          `listening for unit changes again after ${seconds} s (${attempts} attempt(s)); units reloaded`,
+        ),
+      );
+    };
+
+    const scheduleReconnect = () => {
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        if (outage) outage.attempts++;
+        attempt = reconnect().finally(() => (attempt = undefined));
+      }, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, RECONNECT_MAX_DELAY_MS);
+    };
+
+    listener = await open();
+    return async () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await attempt?.catch(() => undefined);
+      const client = listener;
+      listener = undefined;
+      await Promise.all([queued, running].map((p) => p?.catch(() => undefined)));
+      await client?.end();
+    };
   }
 
   private replace(units: AreaUnit[]): void {
