@@ -1,8 +1,8 @@
 /**
  * The cost of HTTP alone on this machine: a `node:http` server, in a process of its own, that
- * reads each request's body and answers a fixed JSON body shaped like a single scan's answer,
- * with no other work. What it costs per request is the least any Node server spends to answer
- * one, which bounds what single-scan requests can reach against the raw baseline.
+ * reads and parses each request's JSON body and answers a fixed JSON body shaped like a single
+ * scan's answer, with no other work. What it costs per request is the least any Node server
+ * spends to answer one, which bounds what single-scan requests can reach against the raw baseline.
  */
 import { spawn } from 'node:child_process';
 import { onceReady } from './support';

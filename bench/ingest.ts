@@ -1,13 +1,14 @@
 /**
- * Ingestion benchmark (issue 4): scans through quetma's HTTP API against the raw PostgreSQL
- * ceiling on the same database and table shape, all in one run.
+ * Ingestion benchmark: scans through quetma's HTTP API against the raw PostgreSQL ceiling on the
+ * same database and table shape, all in one run.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench:ingest
  *
  * (a) single-scan POST /api/scans from 64 concurrent clients: requests/s, p50, p99
  * (b) POST /api/scans with batches of 500 (4 clients): scans/s
  * (c) raw PostgreSQL on a copy of the scan table (same columns, keys, indexes, daily
- *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b) stored
+ *     partitions): single-row INSERTs from 64 connections, and COPY of as many rows as (b)
+ *     stored (at least 10,000)
  * in rounds (each ratio taken within its round), and prints the median of (a) / raw single-row
  * and (b) / COPY; then (d), HTTP alone: the same single-scan requests to a node:http server that
  * answers a fixed body (http-floor.ts), the least a Node server can spend per request here. Each
@@ -23,6 +24,7 @@ import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Pool as UndiciPool } from 'undici';
 import { signCodePayload } from '../server/src/codes/code-payload';
+import { analyzeTables } from '../server/src/db/analyze';
 import { encryptPersonId, hashPersonId } from '../server/src/scans/person-identity';
 import { describeCpu, startCpuCount, type CpuShares } from './cpu-usage';
 import { startHttpFloor } from './http-floor';
@@ -61,6 +63,7 @@ async function main() {
                   order by code offset (g % 579) limit 1) w on true`);
   await conn.execute(`insert into venue_code (id, venue_id, version, key_id, issued_at)
     select gen_random_uuid(), id, 1, 'k1', now() - interval '60 days' from venue`);
+  await analyzeTables(db.orm, ['venue', 'venue_code']);
   const venueIds = (await conn.execute<{ id: string }[]>('select id from venue')).map((r) => r.id);
   const keys = new Map([['k1', SIGNING_KEY]]);
   const payloads = venueIds.map((venueId) =>

@@ -118,7 +118,10 @@ export async function benchApiKey(orm: MikroORM, role: ApiKeyRole): Promise<stri
   return (await createApiKey(orm, { name: `bench ${role}`, role }, admin.id, new Date())).secret;
 }
 
-/** The real server (src/main.ts) in production mode on `port`, with rate limits out of the way. */
+/**
+ * The real server (src/main.ts) in production mode on `port`, with the per-caller and
+ * per-address rate limits raised out of the way (the login limit is left as it is).
+ */
 export async function startServer(
   databaseUrl: string,
   port: number,

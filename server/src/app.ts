@@ -5,16 +5,20 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { auditPlugin } from './audit/audit.plugin';
 import { accessControlPlugin } from './auth/access-plugin';
-import { authenticate } from './auth/authenticate';
+import { openAuthPool } from './auth/auth-pool';
+import { Authenticator } from './auth/authenticate';
+import type { Identity } from './auth/identity';
 import { codeFileRoutes, isCodeFilePath } from './codes/files/code-files.routes';
-import { RequestLimits } from './http/request-limits';
+import { RequestLimits, type CallerCheck, type LimitDecision } from './http/request-limits';
 import { ScanIngestion } from './scans/ingestion/scan-ingestion.service';
 import { scansHandler } from './scans/ingestion/scans.http';
 import { DEMO_KEYS } from './db/seeders/demo-accounts.seeder';
 import { RateLimiter } from './protection/rate-limiter';
+import { expensiveQueriesPlugin } from './protection/expensive-queries';
+import { textInputPlugin } from './protection/text-input';
 import { aliasLimitRule, complexityPlugin, depthLimitRule } from './protection/query-shape';
 import { createContext, type AppServices, type GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
@@ -22,7 +26,9 @@ import { jitGateway } from './graphql/jit-gateway';
 import { buildQuetmaSchema } from './graphql/schema';
 import { graphiqlPage, readGraphiqlAsset } from './http/graphiql-page';
 import { graphqlHandler } from './http/graphql-handler';
+import { httpStatusPlugin } from './http/http-status.plugin';
 import { databaseAnswers } from './http/health';
+import { describeError } from './http/log-error';
 import { sendBody, sendError, sendJson } from './http/respond';
 
 const SCANS_PATH = '/api/scans';
@@ -40,26 +46,44 @@ export interface App {
 
 /** Limits on the shape of a request; README "Protection of the API" explains the numbers. */
 export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 30, maxComplexity: 25_000 };
+/** Figures and tracing queries one caller may run at once; more wait their turn (expensive-queries.ts). */
+export const EXPENSIVE_QUERIES_PER_CALLER = 2;
 
-function tooManyRequests(
-  res: http.ServerResponse,
-  retryAfterSeconds: number,
-  per: 'caller' | 'address',
-): void {
-  res.setHeader('retry-after', String(retryAfterSeconds));
-  sendError(
-    res,
-    429,
-    'TOO_MANY_REQUESTS',
-    `Too many requests from this ${per === 'caller' ? 'API key or user' : 'network address'}: try again in ${retryAfterSeconds} s.`,
-    { retryAfterSeconds },
-  );
+type Refusal = Exclude<CallerCheck, { ok: true }>;
+
+function tooManyRequests(decision: Exclude<LimitDecision, { allowed: true }>): Refusal {
+  const { retryAfterSeconds, per } = decision;
+  return {
+    ok: false,
+    status: 429,
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many requests from this ${per === 'caller' ? 'API key or user' : 'network address'}: try again in ${retryAfterSeconds} s.`,
+    retryAfterSeconds,
+  };
+}
+
+/** A refusal in the GraphQL shape, for /graphql and /api/scans. */
+function sendRefusal(res: http.ServerResponse, refusal: Refusal): void {
+  if (refusal.retryAfterSeconds !== undefined) {
+    res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+    return sendError(res, refusal.status, refusal.code, refusal.message, {
+      retryAfterSeconds: refusal.retryAfterSeconds,
+    });
+  }
+  res.setHeader('www-authenticate', 'Bearer');
+  sendError(res, refusal.status, refusal.code, refusal.message);
 }
 
 export type Logger = (message: string, error?: unknown) => void;
 
 /** The HTTP server and GraphQL schema over the given services; main.ts and the tests use it. */
-export async function createApp(services: AppServices, log: Logger = console.error): Promise<App> {
+export async function createApp(
+  services: AppServices,
+  logLine: Logger = console.error,
+): Promise<App> {
+  // whatever fails, the log gets no statement, parameters or person data (http/log-error.ts)
+  const log: Logger = (message, error) =>
+    logLine(message, error === undefined ? undefined : describeError(error));
   const schema = await buildQuetmaSchema();
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(schema),
@@ -70,6 +94,9 @@ export async function createApp(services: AppServices, log: Logger = console.err
       accessControlPlugin(),
       auditPlugin(log),
       complexityPlugin(QUERY_LIMITS.maxComplexity),
+      expensiveQueriesPlugin(EXPENSIVE_QUERIES_PER_CALLER),
+      textInputPlugin(),
+      httpStatusPlugin(),
     ],
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -85,28 +112,39 @@ export async function createApp(services: AppServices, log: Logger = console.err
   const loginLimiter = new RateLimiter(services.config.loginRateLimitPerMinute);
   const requestLimits = new RequestLimits(services.config);
   const scanIngestion = new ScanIngestion(services);
-  const handleScans = scansHandler(services, scanIngestion, log);
+  const authPool = openAuthPool(services.orm.config.get('clientUrl')!);
+  const authenticator = new Authenticator(authPool, services.config.jwtSecret);
+  const parts = { loginLimiter, scanIngestion, authPool };
+  const handleScans = scansHandler(scanIngestion, log);
   // with demo data, the IDE starts out as the demo integrator, so its example queries answer
   const demoIntegrator = DEMO_KEYS.find((k) => k.role === 'INTEGRATOR')!;
   const ideHeaders = services.config.demoData
     ? { Authorization: `Bearer ${demoIntegrator.key}` }
     : undefined;
+  // the router authenticates before Apollo runs; the context picks the caller up by request
+  const callers = new WeakMap<http.IncomingMessage, Identity>();
   const handleGraphql = graphqlHandler(apollo, async (req) =>
-    createContext(
-      services,
-      await authenticate(
-        services.orm,
-        services.config.jwtSecret,
-        req.headers.authorization,
-        services.now(),
-      ),
-      req.socket.remoteAddress,
-      loginLimiter,
-      scanIngestion,
-    ),
+    createContext(services, parts, callers.get(req)!, req.socket.remoteAddress),
   );
 
-  const serveCodeFiles = codeFileRoutes(services);
+  /**
+   * The caller behind a request's credential, verified, then counted against their own limit.
+   * The address was counted first (refusedByAddress): a credential that fails counts there only.
+   */
+  async function checkCaller(req: http.IncomingMessage): Promise<CallerCheck> {
+    let identity: Identity;
+    try {
+      identity = await authenticator.authenticate(req.headers.authorization, services.now());
+    } catch (error) {
+      if (!(error instanceof GraphQLError) || error.extensions.code !== 'UNAUTHENTICATED')
+        throw error;
+      return { ok: false, status: 401, code: 'UNAUTHENTICATED', message: error.message };
+    }
+    const decision = requestLimits.checkCaller(identity);
+    return decision.allowed ? { ok: true, identity } : tooManyRequests(decision);
+  }
+
+  const serveCodeFiles = codeFileRoutes(services, checkCaller);
 
   const server = http.createServer((req, res) => {
     // scans are the hot path and need no parsed URL: spare them the parse (a few µs each)
@@ -118,11 +156,22 @@ export async function createApp(services: AppServices, log: Logger = console.err
     });
   });
 
-  /** The API's doors count against the request limits: true once a refusal (429) is sent. */
-  function refusedByLimits(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-    const decision = requestLimits.check(req);
-    if (!decision.allowed) tooManyRequests(res, decision.retryAfterSeconds, decision.per);
+  /** Every request to the API's doors counts against its address: true once a 429 is sent. */
+  function refusedByAddress(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const decision = requestLimits.checkAddress(req);
+    if (!decision.allowed) sendRefusal(res, tooManyRequests(decision));
     return !decision.allowed;
+  }
+
+  /** The caller of /graphql or /api/scans, or undefined once a refusal (401, 429) is sent. */
+  async function callerOrRefuse(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<Identity | undefined> {
+    const check = await checkCaller(req);
+    if (check.ok) return check.identity;
+    sendRefusal(res, check);
+    return undefined;
   }
 
   async function route(
@@ -131,16 +180,19 @@ export async function createApp(services: AppServices, log: Logger = console.err
     url: URL,
   ): Promise<void> {
     const path = url.pathname;
-    if (path === '/graphql') {
-      if (!refusedByLimits(req, res)) await handleGraphql(req, res, url);
-      return;
-    }
-    if (path === SCANS_PATH) {
-      if (!refusedByLimits(req, res)) await handleScans(req, res);
+    if (path === '/graphql' || path === SCANS_PATH) {
+      if (refusedByAddress(req, res)) return;
+      const identity = await callerOrRefuse(req, res);
+      if (!identity) return;
+      if (path === SCANS_PATH) await handleScans(req, res, identity);
+      else {
+        callers.set(req, identity);
+        await handleGraphql(req, res, url);
+      }
       return;
     }
     if (isCodeFilePath(path)) {
-      if (refusedByLimits(req, res)) return;
+      if (refusedByAddress(req, res)) return;
       if (await serveCodeFiles(req, res, url)) return;
     }
     if (path === '/health' && req.method === 'GET') {
@@ -186,6 +238,7 @@ export async function createApp(services: AppServices, log: Logger = console.err
       // scans already taken are committed before the database goes away
       await scanIngestion.close();
       await apollo.stop();
+      await authPool.end();
     },
   };
 }

@@ -24,11 +24,32 @@ describe('configuration', () => {
 
   it('names every bad variable and what it accepts, all at once', () => {
     const message = problemsOf({ PORT: '70000', DATABASE_URL: 'mysql://x/y', GRAPHIQL: 'maybe' });
-    expect(message).to.include('PORT="70000": must be a whole number from 1 to 65535');
-    expect(message).to.include(
-      'DATABASE_URL="mysql://x/y": must start with postgres:// or postgresql://',
-    );
-    expect(message).to.include('GRAPHIQL="maybe": must be true or false');
+    expect(message).to.include('PORT: must be a whole number from 1 to 65535');
+    expect(message).to.include('DATABASE_URL: must start with postgres:// or postgresql://');
+    expect(message).to.include('GRAPHIQL: must be true or false');
+  });
+
+  it('never prints a rejected value, and does not call a refused secret the development default', () => {
+    const message = problemsOf({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'mysql://admin:hunter2-password@db/quetma',
+      PERSON_HASH_KEY: 'short-secret-value',
+      JWT_SECRET: 'another-short-one',
+      PERSON_ENCRYPTION_KEY: 'c2hvcnQtYnV0LXNlY3JldA==',
+      CODE_SIGNING_KEYS: 'k1=c2hvcnQ',
+    });
+    for (const value of [
+      'hunter2-password',
+      'short-secret-value',
+      'another-short-one',
+      'c2hvcnQ',
+    ]) {
+      expect(message).not.to.include(value);
+    }
+    expect(message).to.include('PERSON_HASH_KEY: must be at least 32 characters');
+    expect(message).to.include('JWT_SECRET: must be at least 32 characters');
+    expect(message).to.include('PERSON_ENCRYPTION_KEY: must be 32 bytes');
+    expect(message).not.to.include('development default');
   });
 
   it('refuses production mode without its own secrets', () => {

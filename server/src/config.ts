@@ -1,8 +1,10 @@
 import path from 'node:path';
 
 /**
- * The only reader of process.env. Every setting is parsed and checked here, once, at start-up:
- * a bad value stops the process with a message naming the variable and what it accepts.
+ * The server's settings: every variable the server reads is parsed and checked here, once, at
+ * start-up; a bad value stops the process with a message naming the variable and the rule it
+ * breaks, never the value (it may be a secret or a password in a URL). The command-line tools
+ * read a few variables of their own (QUETMA_ADMIN_PASSWORD, and DATABASE_URL for the MikroORM CLI).
  */
 export type Mode = 'development' | 'production' | 'test';
 
@@ -45,6 +47,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Allow introspection queries (the IDE needs them). */
   introspection: boolean;
+  /** A statement on the server's database connections is stopped past this (QUERY_TIMEOUT). */
+  statementTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -61,13 +65,15 @@ type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
+  const refused = new Set<string>();
   const read = <T>(name: string, parse: (raw: string) => T, fallback: T): T => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     try {
       return parse(raw.trim());
     } catch (error) {
-      problems.push(`${name}=${JSON.stringify(raw)}: ${(error as Error).message}`);
+      refused.add(name);
+      problems.push(`${name}: ${(error as Error).message}`);
       return fallback;
     }
   };
@@ -81,7 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
   const secret = (name: string, parse: (raw: string) => Buffer, devValue: Buffer): Buffer => {
     const value = read(name, parse, devValue);
     if (production && !env[name]) problems.push(`${name} is required in production mode`);
-    else if (production && value.equals(devValue)) {
+    // a refused value is reported above, not as the development default it fell back to
+    else if (production && !refused.has(name) && value.equals(devValue)) {
       problems.push(
         `${name} is the development default, which production mode refuses: set a secret of your own`,
       );
@@ -132,14 +139,24 @@ export function loadConfig(env: Env = process.env): Config {
       20,
     ),
     introspection: false,
+    statementTimeoutSeconds: read(
+      'STATEMENT_TIMEOUT_SECONDS',
+      (raw) => parseWhole(raw, 1, 3_600),
+      20,
+    ),
   };
   config.introspection = read('INTROSPECTION', parseBoolean, config.graphiql);
   if (!config.codeSigningKeys.has(config.codeKeyId)) {
+    // a key id is no secret: naming it helps find the typo
     problems.push(`CODE_KEY_ID=${config.codeKeyId} is not one of the ids in CODE_SIGNING_KEYS`);
   }
   if (production && !env.CODE_SIGNING_KEYS)
     problems.push('CODE_SIGNING_KEYS is required in production mode');
-  else if (production && env.CODE_SIGNING_KEYS === DEV_CODE_SIGNING_KEYS) {
+  else if (
+    production &&
+    !refused.has('CODE_SIGNING_KEYS') &&
+    env.CODE_SIGNING_KEYS?.trim() === DEV_CODE_SIGNING_KEYS
+  ) {
     problems.push('CODE_SIGNING_KEYS is the development default, which production mode refuses');
   }
   if (production && config.demoData) {

@@ -711,7 +711,8 @@ describe('access matrix: every root query and mutation, for every kind of caller
     fixtures.adminId = me.id;
 
     const signedAt = new Date('2020-01-01T00:00:00Z');
-    const claims = { userId: me.id, email: me.label, role: 'CITY_ADMIN' as const, unitCode: null };
+    // the admin's own open session, in a token that expired long ago
+    const claims = (await verifyAccessToken(env.config.jwtSecret, env.tokens.admin, new Date()))!;
     callerTokens.expiredToken = await signAccessToken(env.config.jwtSecret, claims, signedAt, 900);
 
     const [header, payload, signature] = env.tokens.admin.split('.');

@@ -11,7 +11,9 @@ import { seedHanoiUnits } from '../src/db/seeders/units.seeder';
 import { forgetScanPartitions } from '../src/scans/scan-store';
 import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
 import { createApiKey } from '../src/auth/api-keys/api-key.service';
-import { signAccessToken } from '../src/auth/sessions/tokens';
+import { randomUUID } from 'node:crypto';
+import { openSession } from '../src/auth/sessions/session.service';
+import { withPgClient } from '../src/db/sql';
 import { createUser } from '../src/auth/users/user.service';
 
 /**
@@ -136,13 +138,23 @@ async function makeCallers(
       now,
     );
     if (caller.role === 'CITY_ADMIN') adminId = user.id;
-    // long-lived so that a pinned test clock far in the past or future still accepts them
-    tokens[name] = await signAccessToken(
-      config.jwtSecret,
-      { userId: user.id, email: user.email, role: user.role, unitCode: user.unitCode },
-      new Date('2000-01-01T00:00:00Z'),
-      60 * 365 * 86_400,
+    // a real session, long-lived so that a pinned test clock far in the past or future still
+    // accepts its token
+    const lifetime = 60 * 365 * 86_400;
+    const session = await withPgClient(orm, (client) =>
+      openSession(
+        client,
+        {
+          jwtSecret: config.jwtSecret,
+          accessTokenSeconds: lifetime,
+          refreshTokenSeconds: lifetime,
+        },
+        user,
+        randomUUID(),
+        new Date('2000-01-01T00:00:00Z'),
+      ),
     );
+    tokens[name] = session.accessToken;
   }
   tokens.integrator = (
     await createApiKey(orm, { name: 'test integrator', role: 'INTEGRATOR' }, adminId, now)

@@ -71,6 +71,57 @@ describe('protection of the API', () => {
       }
     });
 
+    it("keeps a kiosk scanning while someone floods the server with its key's prefix or a forged token", async () => {
+      const { app, url } = await appWith({
+        rateLimitPerMinute: 3,
+        rateLimitPerAddressPerMinute: 1_000,
+      });
+      try {
+        const { scanSource, admin } = testEnv().tokens;
+        const prefix = /^qmk_[0-9a-f]{8}_/.exec(scanSource)![0];
+        const forgedKey = `${prefix}${'A'.repeat(43)}`;
+        // the admin's token with its signature changed: the same `sub`, not signed by us
+        const forgedToken = admin.slice(0, -4) + (admin.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+        for (let i = 0; i < 10; i++) {
+          for (const token of [forgedKey, forgedToken]) {
+            const answer = await post(url, '{ me { role } }', token);
+            expect(answer.status).to.equal(401);
+            expect(((await answer.json()) as any).errors[0].extensions.code).to.equal(
+              'UNAUTHENTICATED',
+            );
+          }
+        }
+        const scans = url.replace('/graphql', '/api/scans');
+        const kiosk = await fetch(scans, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${scanSource}` },
+          body: JSON.stringify({ scans: [] }),
+        });
+        expect(kiosk.status).to.equal(200);
+        expect((await post(url, '{ me { role } }', admin)).status).to.equal(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('counts failed credentials against their network address', async () => {
+      const { app, url } = await appWith({
+        rateLimitPerMinute: 1_000,
+        rateLimitPerAddressPerMinute: 4,
+      });
+      try {
+        for (let i = 0; i < 4; i++)
+          expect(
+            (await post(url, '{ me { role } }', `qmk_00000000_${'B'.repeat(43)}`)).status,
+          ).to.equal(401);
+        const refused = await post(url, '{ me { role } }', testEnv().tokens.integrator);
+        expect(refused.status).to.equal(429);
+        expect(((await refused.json()) as any).errors[0].message).to.include('network address');
+      } finally {
+        await app.close();
+      }
+    });
+
     it('limits login attempts per address with 429 and Retry-After', async () => {
       const { app, url } = await appWith({ loginRateLimitPerMinute: 2 });
       try {

@@ -16,7 +16,7 @@ describe('schema.graphql, the committed contract', () => {
     expect(printContract(testEnv().app.schema)).to.equal(committed);
   });
 
-  it('keeps the names integrators and the console depend on', () => {
+  it('keeps the names integrators depend on (and the console will)', () => {
     const contract = buildSchema(fs.readFileSync(SCHEMA_FILE, 'utf8'));
     const signature = (typeName: string, fieldName: string) => {
       const type = contract.getType(typeName) as GraphQLObjectType;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { expect } from 'chai';
+import { createApp } from '../src/app';
 import { graphql, graphqlData, TEST_PASSWORD, testEnv, type GraphQLResponse } from './harness';
 
 /**
@@ -193,6 +194,27 @@ describe('sessions, accounts and API keys', () => {
         (await graphqlData<any>(LOGOUT, { token: session.refreshToken }, 'anonymous')).logout,
       ).to.equal(false);
     });
+
+    it("logout ends the session's access tokens at once, not when they expire", async () => {
+      const session = await login('phucxa@test.quetma.vn');
+      const refreshed = (
+        await graphqlData<any>(REFRESH, { token: session.refreshToken }, 'anonymous')
+      ).refreshSession;
+      // a refresh keeps the session: the token issued before it still answers
+      for (const token of [session.accessToken, refreshed.accessToken]) {
+        expect((await graphqlData<any>(ME, {}, { token })).me.role).to.equal('WARD_OFFICER');
+      }
+      await graphqlData<any>(LOGOUT, { token: refreshed.refreshToken }, 'anonymous');
+      for (const token of [session.accessToken, refreshed.accessToken]) {
+        const error = refused(await graphql(ME, {}, { token }), 'UNAUTHENTICATED');
+        expect(error.message).to.match(/session has ended/);
+      }
+      // another session of the same person is not touched
+      const other = await login('phucxa@test.quetma.vn');
+      expect((await graphqlData<any>(ME, {}, { token: other.accessToken })).me.role).to.equal(
+        'WARD_OFFICER',
+      );
+    });
   });
 
   describe('lockout', () => {
@@ -258,6 +280,66 @@ describe('sessions, accounts and API keys', () => {
         await graphql(REFRESH, { token: session.refreshToken }, 'anonymous'),
         'UNAUTHENTICATED',
       );
+    });
+
+    it("a disabled officer's open session stops working at its next request, on every server process", async () => {
+      const user = await newUser('WARD_OFFICER', '00004');
+      const session = await login(user.email);
+      const token = { token: session.accessToken };
+      const REGISTER = `mutation($input: RegisterVenueInput!) { registerVenue(input: $input) { id } }`;
+      const input = {
+        name: 'Quán thử phiên',
+        category: 'RESTAURANT',
+        address: '1 Phố Thử',
+        wardCode: '00004',
+        registrantName: 'Nguyễn Văn Thử',
+        registrantPhone: '0912345678',
+      };
+      const registered = await graphqlData<any>(REGISTER, { input }, token);
+      const PHONE = `query($id: ID!) { venue(id: $id) { registrantPhone } }`;
+      expect(
+        (await graphqlData<any>(PHONE, { id: registered.registerVenue.id }, token)).venue
+          .registrantPhone,
+      ).to.equal('+84912345678');
+
+      // a second server process on the same database, which did not see the disabling
+      const other = await createApp(
+        {
+          orm: testEnv().orm,
+          areas: testEnv().areas,
+          config: testEnv().config,
+          now: () => new Date(),
+        },
+        () => undefined,
+      );
+      const otherUrl = `http://127.0.0.1:${await other.listen(0, '127.0.0.1')}/graphql`;
+      try {
+        const ask = (url: string, query: string, variables: Record<string, unknown>) =>
+          fetch(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${session.accessToken}`,
+            },
+            body: JSON.stringify({ query, variables }),
+          }).then(async (r) => ({ status: r.status, ...((await r.json()) as object) }));
+        expect((await ask(otherUrl, ME, {})) as any).to.have.nested.property('data.me.role');
+
+        await graphqlData<any>('mutation($id: ID!) { disableUser(id: $id) { id } }', {
+          id: user.id,
+        });
+        for (const url of [`${testEnv().baseUrl}/graphql`, otherUrl]) {
+          const phone = (await ask(url, PHONE, { id: registered.registerVenue.id })) as any;
+          expect(phone.status, url).to.equal(401);
+          expect(refused(phone, 'UNAUTHENTICATED').message).to.match(/session has ended/);
+          refused((await ask(url, REGISTER, { input })) as any, 'UNAUTHENTICATED');
+        }
+        expect(
+          (await graphqlData<any>('{ venues { totalCount } }')).venues.totalCount,
+        ).to.be.at.least(1);
+      } finally {
+        await other.close();
+      }
     });
   });
 

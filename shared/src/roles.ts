@@ -1,4 +1,4 @@
-/** Who uses quetma (see the design's "Who uses it"). */
+/** Who uses quetma (see README 'Accounts, roles and keys'). */
 export const ROLES = [
   'CITY_ADMIN',
   'DISTRICT_OFFICER',

@@ -1,7 +1,6 @@
 /**
- * Venue categories, in the wording of Hà Nội's directives (see the directive document):
- * agencies, hospitals, schools, businesses, shops and markets, food and lodging, transport,
- * residential places and checkpoints.
+ * Venue categories, in the wording of Hà Nội's directives: agencies, hospitals, schools,
+ * businesses, shops and markets, food and lodging, transport, residential places and checkpoints.
  */
 export const VENUE_CATEGORIES = {
   AGENCY_OFFICE: { vi: 'Cơ quan, công sở', en: 'Agency or office' },

@@ -93,7 +93,7 @@ export const WardStatsResolver = unitStatsResolver(Ward);
 
 @Resolver(() => City)
 export class CityResolver {
-  // Hà Nội has 30 districts and at most about 30 wards in one: the estimate for a list
+  // Hà Nội has 30 districts and at most 32 wards in one (Chương Mỹ): 30 estimates either list
   @FieldResolver(() => [District], { complexity: ({ childComplexity }) => 30 * childComplexity })
   districts(@Root() city: AreaUnit, @Ctx() ctx: GraphQLContext): AreaUnit[] {
     return ctx.areas.children(city.code);

@@ -48,7 +48,8 @@ export function auditPlugin(log: Log = console.error): ApolloServerPlugin<GraphQ
           }
           if (entries.length === 0) return;
           try {
-            await recordAudit(requestContext.contextValue.orm, entries);
+            // through authentication's connections: a login's entry does not wait behind reads
+            await recordAudit(requestContext.contextValue.authPool, entries);
           } catch (error) {
             log(
               `could not write ${entries.map((e) => e.action).join(', ')} to the audit log`,

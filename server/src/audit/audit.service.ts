@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
 import type { Identity } from '../auth/identity';
-import { queryRows } from '../db/sql';
+import { queryRows, type HasConnection } from '../db/sql';
 import { encodeCursor, type PageRequest } from '../graphql/connection';
 import { badInput } from '../graphql/errors';
 import { isUuid } from '../graphql/ids';
@@ -43,10 +43,10 @@ export interface AuditLogPage {
 }
 
 /** Appends entries in one statement, however many root fields the request had. */
-export async function recordAudit(orm: MikroORM, entries: AuditEntryInput[]): Promise<void> {
+export async function recordAudit(db: HasConnection, entries: AuditEntryInput[]): Promise<void> {
   if (entries.length === 0) return;
   await queryRows(
-    orm,
+    db,
     `insert into audit_log (at, actor_kind, actor_id, actor_label, role, action, arguments, address, outcome)
      select * from unnest($1::timestamptz[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[],
                           $7::jsonb[], $8::text[], $9::text[])`,
@@ -93,8 +93,11 @@ export async function listAuditLog(
     // `at <= …` first, so the index on `at` bounds the scan; the id breaks ties within an instant
     conditions.push(`at <= ${atParam} and (at < ${atParam} or id < ${param(id, '::bigint')})`);
   }
+  // qualified: a bare `id` in ORDER BY would sort by the output column, `id::text`, putting 999
+  // before 1000 while the cursor compares numbers, so a page boundary there skipped entries
   const sql = `select ${COLUMNS}, at::text as "atKey" from audit_log ${where(conditions)}
-    order by at desc, id desc limit ${param(page.first + 1)} offset ${param(page.offset)}`;
+    order by audit_log.at desc, audit_log.id desc
+    limit ${param(page.first + 1)} offset ${param(page.offset)}`;
   const rows = await queryRows<AuditEntryRow & { atKey: string }>(orm, sql, values);
   const hasNextPage = rows.length > page.first;
   if (hasNextPage) rows.pop();

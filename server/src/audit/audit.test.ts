@@ -3,6 +3,7 @@ import { queryRows } from '../db/sql';
 import { graphql, graphqlData, resetData, testEnv, TEST_PASSWORD } from '../../test/harness';
 import { registerVenue } from '../../test/factories';
 import { AUDITED_QUERY_FIELDS } from './audit.plugin';
+import { recordAudit, type AuditEntryInput } from './audit.service';
 
 interface Row {
   id: string;
@@ -47,7 +48,7 @@ async function newEntries(): Promise<Row[]> {
     testEnv().orm,
     `select id::text, at::text, actor_kind as "actorKind", actor_id as "actorId", actor_label as "actorLabel",
        role, action, arguments, address, outcome
-     from audit_log where id > $1::bigint order by id`,
+     from audit_log where id > $1::bigint order by audit_log.id`,
     [lastId],
   );
 }
@@ -218,7 +219,8 @@ describe('the audit log', () => {
     expect(AUDITED_QUERY_FIELDS.has('Query.exposures')).to.equal(true);
     const venueId = await registerVenue();
     lastId = (await newEntries()).at(-1)!.id;
-    // Query.exposures does not exist yet: stand in with another query field for this test
+    // Query.venue, added to the list for this test, stands in for Query.exposures (whose entries
+    // exposures.test.ts checks): a venue is quicker to set up than a person's scans
     AUDITED_QUERY_FIELDS.add('Query.venue');
     try {
       const read = `query Read($id: ID!) { venue(id: $id) { name } venues(first: 1) { totalCount } }`;
@@ -318,6 +320,54 @@ describe('the audit log', () => {
       ).auditLog;
       expect(second.nodes.map((n: any) => n.arguments.input.name)).to.deep.equal(['Quán Một']);
       expect(second.pageInfo).to.include({ hasNextPage: false, hasPreviousPage: true });
+    });
+
+    it('lists every entry exactly once, page after page, when one instant holds ids 999 and 1000', async () => {
+      const { orm } = testEnv();
+      // ids that cross a power of ten, as 999 → 1000 does, above any this run has used
+      const [{ max }] = await queryRows<{ max: string }>(
+        orm,
+        'select coalesce(max(id), 0)::text as max from audit_log',
+      );
+      let boundary = 1000n;
+      while (boundary - 8n <= BigInt(max)) boundary *= 10n;
+      await queryRows(orm, `select setval(pg_get_serial_sequence('audit_log', 'id'), $1)`, [
+        String(boundary - 8n),
+      ]);
+      const at = new Date('2032-05-06T07:08:09.123Z');
+      const entry = (i: number): AuditEntryInput => ({
+        at,
+        actorKind: 'ANONYMOUS',
+        actorId: null,
+        actorLabel: null,
+        role: null,
+        action: 'Mutation.login',
+        arguments: { email: `caller${i}@test.quetma.vn`, password: '[REDACTED]' },
+        address: '127.0.0.1',
+        outcome: 'UNAUTHENTICATED',
+      });
+      await recordAudit(
+        orm,
+        Array.from({ length: 15 }, (_, i) => entry(i)),
+      );
+      const written = await newEntries();
+      expect(written.map((e) => e.id)).to.include.members([
+        String(boundary - 1n),
+        String(boundary),
+      ]);
+
+      const filter = { from: '2032-05-06T00:00:00Z', to: '2032-05-07T00:00:00Z' };
+      const listed: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const { auditLog } = await graphqlData<any>(AUDIT_LOG, { filter, first: 4, after });
+        listed.push(...auditLog.nodes.map((n: any) => n.id));
+        if (!auditLog.pageInfo.hasNextPage) break;
+        after = auditLog.pageInfo.endCursor;
+      }
+      // newest first: within one instant, the later entry (the larger id) first
+      const newestFirst = written.map((e) => e.id).sort((a, b) => Number(BigInt(b) - BigInt(a)));
+      expect(listed).to.deep.equal(newestFirst);
     });
 
     it('filters by actor and outcome', async () => {

@@ -49,7 +49,7 @@ export class AuthResolver {
     if (!allowed.allowed) throw tooManyLogins(allowed.retryAfterSeconds);
     return this.withUser(
       ctx,
-      await login(ctx.orm, ctx.config, email, password, ctx.address, ctx.now()),
+      await login(ctx.authPool, ctx.config, email, password, ctx.address, ctx.now()),
     );
   }
 
@@ -60,7 +60,10 @@ export class AuthResolver {
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Session> {
-    return this.withUser(ctx, await refreshSession(ctx.orm, ctx.config, refreshToken, ctx.now()));
+    return this.withUser(
+      ctx,
+      await refreshSession(ctx.authPool, ctx.config, refreshToken, ctx.now()),
+    );
   }
 
   @Mutation(() => Boolean, {
@@ -70,7 +73,7 @@ export class AuthResolver {
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<boolean> {
-    return logout(ctx.orm, refreshToken, ctx.now());
+    return logout(ctx.authPool, refreshToken, ctx.now());
   }
 
   @Query(() => Caller, { description: 'Who the server takes you for.' })
@@ -125,6 +128,6 @@ export class AuthResolver {
   }
 
   private async withUser(ctx: GraphQLContext, session: SessionRow): Promise<Session> {
-    return { ...session, user: (await findUser(ctx.orm, session.userId))! };
+    return { ...session, user: (await findUser(ctx.authPool, session.userId))! };
   }
 }

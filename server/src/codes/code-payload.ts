@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * What a venue's QR code carries: `QM1.<venue>.<version>.<key id>.<signature>`, with the venue's
- * UUID and a 128-bit HMAC-SHA256 tag in base64url. About 55 characters: a version-4 QR code,
- * whose modules stay large on a 15 cm print, so a phone reads it at arm's length.
+ * UUID and a 128-bit HMAC-SHA256 tag in base64url. 54 characters with a one-digit version and a
+ * two-character key id: a version-4 QR code, whose modules stay large on a 15 cm print, so a
+ * phone reads it at arm's length.
  */
 const PREFIX = 'QM1';
 const PAYLOAD =

@@ -14,7 +14,10 @@ export interface Database {
 
 export const EMBEDDED_DATABASE_NAME = 'quetma';
 
-/** Opens the configured database (embedded when DATABASE_URL is unset) and migrates it. */
+/**
+ * Opens the configured database (embedded when DATABASE_URL is unset) and migrates it. The ORM
+ * it answers has STATEMENT_TIMEOUT_SECONDS on its connections.
+ */
 export async function openDatabase(
   config: Config,
   log: (line: string) => void = () => undefined,
@@ -33,8 +36,16 @@ export async function openDatabase(
     await createDatabaseIfMissing(url);
   }
   try {
-    const orm = await MikroORM.init(ormOptions(url, ormOverrides));
-    await migrate(orm, log);
+    // migrations may run long (an index over every venue): they get an ORM without a timeout
+    const migrating = await MikroORM.init(ormOptions(url, { pool: { min: 0, max: 1 } }));
+    try {
+      await migrate(migrating, log);
+    } finally {
+      await migrating.close(true);
+    }
+    const orm = await MikroORM.init(
+      ormOptions(url, ormOverrides, config.statementTimeoutSeconds * 1000),
+    );
     return {
       url,
       orm,

@@ -13,7 +13,7 @@ import { WardDayPersonEntity } from '../scans/rollups/ward-day-person.entity';
 import { ScanIdEntity } from '../scans/scan-id.entity';
 import { VenueEntity } from '../venues/venue.entity';
 
-/** Every entity, listed once: the ORM config and the migrations both read this. */
+/** Every entity, listed once; the ORM config (mikro-orm.config.ts) is what reads this. */
 export const ENTITIES = [
   AdministrativeUnitEntity,
   VenueEntity,

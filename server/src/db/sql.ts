@@ -1,17 +1,26 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { PoolClient, QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 /**
- * Plain SQL through the ORM's own pool. Hot reads (lists, figures) and bulk writes go below the
- * ORM: its hydration and identity map cost more than the query (see PERFORMANCE.md), and knex
- * would expand array bindings that `unnest($1::text[])` needs whole.
+ * Plain SQL through the ORM's own pool, or through a pool of its own (authentication's, see
+ * auth/auth-pool.ts). Hot reads (lists, figures) and bulk writes go below the ORM: on a page of venues
+ * its hydration and identity map cut throughput by more than half, and knex would expand array
+ * bindings that `unnest($1::text[])` needs whole.
  */
-type HasConnection = Pick<EntityManager, 'getConnection'> | MikroORM;
+export type HasConnection = Pick<EntityManager, 'getConnection'> | MikroORM | Pool;
 
 export async function withPgClient<T>(
   source: HasConnection,
   work: (client: PoolClient) => Promise<T>,
 ): Promise<T> {
+  if (source instanceof Pool) {
+    const client = await source.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
   const em = 'em' in source ? source.em : source;
   const knexClient = em.getConnection().getKnex().client;
   const client: PoolClient = await knexClient.acquireConnection();
@@ -70,4 +79,22 @@ export async function withPgTransaction<T>(
       throw error;
     }
   });
+}
+
+/**
+ * Runs `work` with no statement timeout on this connection, then puts the connection's own back:
+ * for maintenance that may rightly wait long (a detach waits for every query reading its table).
+ */
+export async function withoutStatementTimeout<T>(
+  client: PoolClient,
+  work: () => Promise<T>,
+): Promise<T> {
+  const { rows } = await client.query<{ timeout: string }>(
+    `select current_setting('statement_timeout') as timeout, set_config('statement_timeout', '0', false)`,
+  );
+  try {
+    return await work();
+  } finally {
+    await client.query(`select set_config('statement_timeout', $1, false)`, [rows[0].timeout]);
+  }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Pool } from 'pg';
 import type { AreaDirectory } from '../areas/area-directory';
 import type { Identity } from '../auth/identity';
 import type { RateLimiter } from '../protection/rate-limiter';
@@ -18,15 +19,21 @@ export interface AppServices {
   now: () => Date;
 }
 
-/** What each resolver gets: who is asking, a fresh entity manager and fresh loaders per request. */
-export interface GraphQLContext extends AppServices {
-  identity: Identity;
-  /** The caller's network address, for rate limits and the audit log. */
-  address: string | undefined;
+/** What one app holds for all its requests, besides the services. */
+export interface AppParts {
   /** Login attempts per address (passwords are guessed through it). */
   loginLimiter: RateLimiter;
   /** One per app: scans of concurrent requests are committed together (group commit). */
   scanIngestion: ScanIngestion;
+  /** Authentication's own connections (auth/auth-pool.ts): logins never wait behind reads. */
+  authPool: Pool;
+}
+
+/** What each resolver gets: who is asking, a fresh entity manager and fresh loaders per request. */
+export interface GraphQLContext extends AppServices, AppParts {
+  identity: Identity;
+  /** The caller's network address, for rate limits and the audit log. */
+  address: string | undefined;
   em: EntityManager;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -42,17 +49,15 @@ function createLoaders(orm: MikroORM) {
 
 export function createContext(
   services: AppServices,
+  parts: AppParts,
   identity: Identity,
   address: string | undefined,
-  loginLimiter: RateLimiter,
-  scanIngestion: ScanIngestion,
 ): GraphQLContext {
   return {
     ...services,
+    ...parts,
     identity,
     address,
-    loginLimiter,
-    scanIngestion,
     em: services.orm.em.fork(),
     loaders: createLoaders(services.orm),
   };

@@ -1,8 +1,10 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ErrorCode } from '@quetma/shared';
+import { isDatabaseTimeout } from '../http/log-error';
 
 /**
- * The one error type services raise. Its code becomes `extensions.code`; `field` names the
+ * The error type services raise for bad input, unknown ids and conflicts; refusals use
+ * unauthenticated() and forbidden(). Its code becomes `extensions.code`; `field` names the
  * argument or input field at fault, so a client can put the message next to it.
  */
 export class AppError extends GraphQLError {
@@ -40,7 +42,7 @@ export function describeValidationErrors(
   });
 }
 
-/** Codes that Apollo and graphql-js give to a request's own mistakes; passed through as they are. */
+/** Codes of a request's own mistakes, refusals and timeouts (Apollo's and ours): passed on. */
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
@@ -48,6 +50,7 @@ const CLIENT_CODES = new Set([
   'NOT_FOUND',
   'CONFLICT',
   'TOO_MANY_REQUESTS',
+  'QUERY_TIMEOUT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -87,6 +90,18 @@ export function formatError(
   }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     return { ...formatted, extensions: { ...formatted.extensions, stacktrace: undefined } };
+  }
+  const timeout = isDatabaseTimeout(error);
+  if (timeout) {
+    return {
+      message:
+        timeout === 'statement'
+          ? 'The query took too long and was stopped: ask for less (one unit, a shorter window, a smaller page) or try again later.'
+          : 'The database is too busy to take the query now: try again in a little while.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'QUERY_TIMEOUT' },
+    };
   }
   log('unexpected error while answering a GraphQL request', error);
   return {

@@ -7,8 +7,9 @@ const CACHE_SIZE = 500;
 
 /**
  * Runs operations with graphql-jit instead of graphql-js's interpreter (~1.5× the pages/s on
- * the venue list, see PERFORMANCE.md). Apollo 5 has no executor option, but accepts a "gateway"
- * that hands it a schema and an executor; Apollo still parses and validates each request.
+ * the venue list, measured with bench:venue-page). Apollo 5 has no executor option, but accepts
+ * a "gateway" that hands it a schema and an executor; Apollo still parses and validates each
+ * request.
  */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery>();

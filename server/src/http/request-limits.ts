@@ -1,16 +1,28 @@
 import type { IncomingMessage } from 'node:http';
-import { createHash } from 'node:crypto';
 import type { Config } from '../config';
+import type { Identity } from '../auth/identity';
 import { RateLimiter } from '../protection/rate-limiter';
+
+/** Who is calling, or why they are refused; each door answers a refusal in its own shape. */
+export type CallerCheck =
+  | { ok: true; identity: Identity }
+  | {
+      ok: false;
+      status: 401 | 429;
+      code: 'UNAUTHENTICATED' | 'TOO_MANY_REQUESTS';
+      message: string;
+      retryAfterSeconds?: number;
+    };
 
 export type LimitDecision =
   { allowed: true } | { allowed: false; retryAfterSeconds: number; per: 'caller' | 'address' };
 
 /**
- * Per-caller and per-address request limits on /graphql, checked before a request is parsed or
- * authenticated so that a flood costs as little as possible. The caller is read from the
- * Authorization header without verifying it: a forged credential only gets a bucket of its own,
- * and still counts against its address.
+ * Request limits on the API's doors, in two steps. Every request counts against its network
+ * address before anything else is done, so that a flood costs as little as possible; a
+ * credential counts against its owner's bucket only once it is verified, so that someone
+ * sending a kiosk's key prefix with a wrong secret uses up their own address's allowance,
+ * never the kiosk's.
  */
 export class RequestLimits {
   private readonly perCaller: RateLimiter;
@@ -21,30 +33,15 @@ export class RequestLimits {
     this.perAddress = new RateLimiter(config.rateLimitPerAddressPerMinute);
   }
 
-  check(req: IncomingMessage): LimitDecision {
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const byAddress = this.perAddress.take(address);
-    if (!byAddress.allowed) return { ...byAddress, per: 'address' };
-    const caller = callerKey(req.headers.authorization);
-    if (!caller) return { allowed: true };
-    const byCaller = this.perCaller.take(caller);
-    return byCaller.allowed ? byCaller : { ...byCaller, per: 'caller' };
+  checkAddress(req: IncomingMessage): LimitDecision {
+    const decision = this.perAddress.take(req.socket.remoteAddress ?? 'unknown');
+    return decision.allowed ? decision : { ...decision, per: 'address' };
   }
-}
 
-function callerKey(authorization: string | undefined): string | undefined {
-  const token = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1];
-  if (!token) return undefined;
-  const apiKeyPrefix = /^qmk_([0-9a-f]{8})_/.exec(token)?.[1];
-  if (apiKeyPrefix) return `key:${apiKeyPrefix}`;
-  try {
-    // a user's tokens change every 15 minutes; the user stays the same
-    const payload = JSON.parse(
-      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
-    );
-    if (typeof payload.sub === 'string') return `user:${payload.sub}`;
-  } catch {
-    // not a JWT: bucketed by its hash below
+  /** For an authenticated caller; anonymous requests are limited by their address alone. */
+  checkCaller(identity: Identity): LimitDecision {
+    if (identity.kind === 'ANONYMOUS') return { allowed: true };
+    const decision = this.perCaller.take(`${identity.kind}:${identity.id}`);
+    return decision.allowed ? decision : { ...decision, per: 'caller' };
   }
-  return `token:${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
 }

@@ -8,8 +8,8 @@ export const PERSON_ID_MAX_LENGTH = 20;
 /**
  * A scanning person's identifier (phone or ID number) is never stored in clear: a keyed hash
  * matches their scans to each other, and an AES-256-GCM copy lets an audited tracing look-up
- * reach them. Identifiers are kept without spaces, dots or dashes, upper case; the hash is taken
- * of a mobile number's +84 form, so the same phone typed two ways matches.
+ * reach them. Identifiers are kept without spaces, dots, dashes or parentheses, upper case; the
+ * hash is taken of a mobile number's +84 form, so the same phone typed two ways matches.
  */
 export function canonicalPersonId(identifier: string): string {
   return identifier.replace(/[\s.\-()]/g, '').toUpperCase();

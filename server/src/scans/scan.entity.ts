@@ -4,8 +4,9 @@ import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } fr
 /**
  * One accepted check-in or check-out. The table is partitioned by `scanned_at` (one partition
  * per local day, see the migration), so the key holds the partition column: the client's scan
- * id and its time, which a retry repeats exactly. Person identifiers are never in clear: a keyed
- * hash to match a person's scans and an encrypted copy only tracing decrypts.
+ * id and its time. A retry may carry another time, so ids are kept unique by scan_id
+ * (ScanIdEntity), keyed by the id alone. Person identifiers are never in clear: a keyed hash to
+ * match a person's scans and an encrypted copy only tracing decrypts.
  */
 @Entity({ tableName: 'scan' })
 @Index({ name: 'scan_venue_id_scanned_at_index', properties: ['venueId', 'scannedAt'] })

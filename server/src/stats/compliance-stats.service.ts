@@ -6,9 +6,10 @@ import { VENUE_UNIT_COLUMN } from '../venues/venue-columns';
 import type { ComplianceStats } from './compliance-stats.type';
 
 /**
- * The design's figures for several units of one level on one local day, in one statement that
- * reads only venues and the rollups kept at ingest, never raw scans. $2/$3 bound the day,
- * $5/$6 the 7-day dormancy window (D-6 … D).
+ * The figures (README 'The figures') for several units of one level on one local day D, in one
+ * statement that reads only venues and the rollups kept at ingest, never raw scans. $2/$3 bound
+ * the day and $4 is D, the last day of the 7-day dormancy window (D-6 … D); $5 is its first day
+ * D-6 as a date, $6 the instant that day starts.
  */
 function statsSql(level: UnitLevel): string {
   const column = VENUE_UNIT_COLUMN[level];

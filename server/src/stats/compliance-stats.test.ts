@@ -4,8 +4,8 @@ import { graphql, graphqlData, resetData, testEnv } from '../../test/harness';
 import { addScans, closeVenue, registerVenue } from '../../test/factories';
 
 /**
- * The design's figures ("The figures, defined once" in DESIGN.md), asked for over HTTP as a
- * client would. Every expected number is small enough to count by hand from the fixture.
+ * The figures as README 'The figures' defines them, asked for over HTTP as a client would.
+ * Every expected number is small enough to count by hand from the fixture.
  * Local days are Asia/Ho_Chi_Minh (UTC+7); instants are written with their +07:00 offset.
  */
 

@@ -3,7 +3,7 @@ import { DateScalar } from '../graphql/scalars';
 
 @ObjectType({
   description:
-    'Figures of one administrative unit for one local day (Asia/Ho_Chi_Minh), as the design defines them.',
+    "Figures of one administrative unit for one local day (Asia/Ho_Chi_Minh), as README 'The figures' defines them.",
 })
 export class ComplianceStats {
   @Field(() => DateScalar)

@@ -138,7 +138,7 @@ export function checkExposureQuery({ subject, from, to }: ExposureQuery): string
   if (canonical.length < PERSON_ID_MIN_LENGTH || canonical.length > PERSON_ID_MAX_LENGTH) {
     throw badInput(
       'subject',
-      `must be a phone or ID number of ${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} characters (spaces, dots and dashes aside)`,
+      `must be a phone or ID number of ${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} characters (spaces, dots, dashes and parentheses aside)`,
     );
   }
   if (to.getTime() <= from.getTime()) throw badInput('to', 'must be after `from`');

@@ -7,7 +7,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 export class Contact {
   @Field(() => String, {
     description:
-      'Their phone or ID number, decrypted to reach them; written without spaces, dots or dashes.',
+      'Their phone or ID number, decrypted to reach them; written without spaces, dots, dashes or parentheses, upper case.',
   })
   identifier!: string;
 
@@ -51,7 +51,8 @@ export class Visit {
 @ObjectType({ description: "A person's visits in a time window and who was there with them." })
 export class ExposureReport {
   @Field(() => String, {
-    description: 'The phone or ID number asked about, without spaces, dots or dashes.',
+    description:
+      'The phone or ID number asked about, without spaces, dots, dashes or parentheses, upper case.',
   })
   subject!: string;
 

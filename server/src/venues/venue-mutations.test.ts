@@ -203,6 +203,12 @@ describe('Mutation.registerVenue', () => {
         field: 'registeredAt',
         message: ['future'],
       },
+      {
+        title: 'a registeredAt before 2020-01-01 in Hà Nội',
+        patch: { registeredAt: '2019-12-31T23:59:59+07:00' },
+        field: 'registeredAt',
+        message: ['cannot be before 2020-01-01 (Asia/Ho_Chi_Minh)'],
+      },
     ];
 
     for (const { title, patch, field, message } of cases) {

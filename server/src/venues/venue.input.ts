@@ -8,12 +8,16 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
+  LOCAL_TIME_ZONE,
   normalizeVietnameseMobile,
   type ScanStatus,
   type VenueCategory,
   type VenueStatus,
 } from '@quetma/shared';
 import { ScanStatusEnum, VenueCategoryEnum, VenueStatusEnum } from './venue.type';
+
+/** Venue QR registration began in 2020; an earlier date is a typo (and year 0 breaks storage). */
+export const EARLIEST_REGISTRATION_DAY = '2020-01-01';
 
 const NOT_BLANK = /\S/;
 const NOT_BLANK_MESSAGE = 'must not be empty';
@@ -126,7 +130,7 @@ export class RegisterVenueInput {
 
   @Field(() => DateTimeResolver, {
     nullable: true,
-    description: 'When the venue registered, for venues registered before quetma; defaults to now.',
+    description: `When the venue registered, for venues registered before quetma; defaults to now. Not in the future, nor before ${EARLIEST_REGISTRATION_DAY} (${LOCAL_TIME_ZONE}).`,
   })
   registeredAt?: Date;
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldForSearch, normalizeName, normalizeVietnameseMobile } from '@quetma/shared';
+import {
+  foldForSearch,
+  LOCAL_TIME_ZONE,
+  localDayStart,
+  normalizeName,
+  normalizeVietnameseMobile,
+} from '@quetma/shared';
 import type { AreaDirectory } from '../areas/area-directory';
 import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
 import { issueFirstCode } from '../codes/venue-code.service';
@@ -9,7 +15,11 @@ import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
 import { VenueEntity } from './venue.entity';
 import { findVenueForChange } from './venue-lock';
-import type { RegisterVenueInput, UpdateVenueInput } from './venue.input';
+import {
+  EARLIEST_REGISTRATION_DAY,
+  type RegisterVenueInput,
+  type UpdateVenueInput,
+} from './venue.input';
 
 /** Rules for registering and changing venues; resolvers call these and stay thin. */
 export interface VenueRules {
@@ -21,8 +31,8 @@ export interface VenueRules {
   scope: AreaScope | undefined;
 }
 
-/** Venue QR registration began in 2020; an earlier date is a typo (and year 0 breaks storage). */
-const EARLIEST_REGISTRATION = new Date('2020-01-01T00:00:00+07:00');
+/** The start of EARLIEST_REGISTRATION_DAY in Hà Nội: 2020-01-01T00:00:00+07:00. */
+const EARLIEST_REGISTRATION = localDayStart(EARLIEST_REGISTRATION_DAY);
 
 export async function registerVenue(rules: VenueRules, input: RegisterVenueInput): Promise<string> {
   const { em, now } = rules;
@@ -35,7 +45,7 @@ export async function registerVenue(rules: VenueRules, input: RegisterVenueInput
   if (registeredAt.getTime() < EARLIEST_REGISTRATION.getTime()) {
     throw badInput(
       'registeredAt',
-      `cannot be before ${EARLIEST_REGISTRATION.toISOString().slice(0, 10)}`,
+      `cannot be before ${EARLIEST_REGISTRATION_DAY} (${LOCAL_TIME_ZONE})`,
     );
   }
   const name = normalizeName(input.name);

@@ -6,7 +6,7 @@ import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
  */
 @Entity({ tableName: 'login_throttle' })
 export class LoginThrottleEntity {
-  /** `email:<address>` or `ip:<address>`. */
+  /** `email:<email>` or `ip:<network address>`. */
   @PrimaryKey({ type: 'text' })
   key!: string;
 

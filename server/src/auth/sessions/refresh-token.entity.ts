@@ -10,13 +10,19 @@ import {
 import { UserEntity } from '../users/user.entity';
 
 /**
- * A login session: the opaque refresh token is stored as its SHA-256 only. Refreshing replaces
- * it (rotation); logging out revokes it.
+ * A refresh token of a login session, stored as its SHA-256 only. Refreshing replaces it with
+ * another of the same session (rotation); logging out revokes the session's. Access tokens name
+ * the session, and work while it has an unrevoked, unexpired token.
  */
 @Entity({ tableName: 'refresh_token' })
 export class RefreshTokenEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
+
+  /** Shared by the tokens that rotation chains from one login. */
+  @Property({ type: 'uuid' })
+  @Index()
+  sessionId!: string;
 
   @ManyToOne(() => UserEntity, { fieldName: 'user_id', ref: true, deleteRule: 'cascade' })
   @Index()

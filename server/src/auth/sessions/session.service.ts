@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
 import type { Role } from '@quetma/shared';
 import type { Config } from '../../config';
-import { withPgClient, withPgTransaction } from '../../db/sql';
+import { withPgClient, withPgTransaction, type HasConnection } from '../../db/sql';
 import { unauthenticated } from '../authenticate';
 import {
   clearFailures,
@@ -35,13 +35,15 @@ const WRONG = 'Wrong email or password.';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type SessionLifetimes = Pick<Config, 'jwtSecret' | 'accessTokenSeconds' | 'refreshTokenSeconds'>;
+
 /**
  * Checks a password and opens a session. The answer is the same whether the email exists or
  * not, and takes as long; repeated failures (per email and per address) slow the answer, then
- * lock both out for a while.
+ * lock out the email or the address that reached the limit, for LOCK_MINUTES. `db` is authentication's pool (auth-pool.ts).
  */
 export async function login(
-  orm: MikroORM,
+  db: HasConnection,
   config: Config,
   emailInput: string,
   password: string,
@@ -51,7 +53,7 @@ export async function login(
   const email = emailInput.trim().toLowerCase();
   const keys = throttleKeys(email, address);
   // no transaction: a failure must be counted even though the attempt is refused
-  return withPgClient(orm, async (client) => {
+  return withPgClient(db, async (client) => {
     const throttle = await throttleState(client, keys, now);
     if (throttle.lockedUntil) {
       throw unauthenticated(
@@ -74,57 +76,69 @@ export async function login(
       throw unauthenticated(WRONG);
     }
     await clearFailures(client, email);
-    return openSession(client, config, user, now);
+    return openSession(client, config, user, randomUUID(), now);
   });
 }
 
-/** Trades a valid refresh token for a new session; the old token stops working (rotation). */
+/**
+ * Trades a valid refresh token for a new pair; the old refresh token stops working (rotation).
+ * The session stays the same one, so access tokens issued before the refresh keep working
+ * until they expire: a console's requests in flight are not refused.
+ */
 export async function refreshSession(
-  orm: MikroORM,
-  config: Config,
+  db: HasConnection,
+  config: SessionLifetimes,
   refreshToken: string,
   now: Date,
 ): Promise<Session> {
-  return withPgTransaction(orm, async (client) => {
-    const { rows } = await client.query<UserRow & { tokenId: string }>(
+  return withPgTransaction(db, async (client) => {
+    const { rows } = await client.query<UserRow & { sessionId: string }>(
       `update refresh_token t set revoked_at = $2
        from app_user u
        where t.token_hash = $1 and t.user_id = u.id and t.revoked_at is null and t.expires_at > $2
          and u.disabled_at is null
-       returning t.id as "tokenId", u.id, u.email, u.role, u.unit_code as "unitCode"`,
+       returning t.session_id as "sessionId", u.id, u.email, u.role, u.unit_code as "unitCode"`,
       [sha256(refreshToken), now],
     );
     if (!rows[0]) throw unauthenticated('This session has ended or was logged out: log in again.');
-    return openSession(client, config, rows[0], now);
+    return openSession(client, config, rows[0], rows[0].sessionId, now);
   });
 }
 
-/** Ends the session of this refresh token. Idempotent: logging out twice is not an error. */
-export async function logout(orm: MikroORM, refreshToken: string, now: Date): Promise<boolean> {
-  return withPgTransaction(orm, async (client) => {
+/**
+ * Ends the session of this refresh token: its refresh token and every access token issued in
+ * it stop working at once. Idempotent: logging out twice is not an error.
+ */
+export async function logout(db: HasConnection, refreshToken: string, now: Date): Promise<boolean> {
+  return withPgTransaction(db, async (client) => {
     const result = await client.query(
-      'update refresh_token set revoked_at = $2 where token_hash = $1 and revoked_at is null',
+      `update refresh_token set revoked_at = $2
+       where session_id = (select session_id from refresh_token where token_hash = $1)
+         and revoked_at is null`,
       [sha256(refreshToken), now],
     );
     return (result.rowCount ?? 0) > 0;
   });
 }
 
-async function openSession(
-  client: import('pg').PoolClient,
-  config: Config,
+/** Stores a refresh token of the session and signs an access token bound to it. */
+export async function openSession(
+  client: PoolClient,
+  config: SessionLifetimes,
   user: Pick<UserRow, 'id' | 'email' | 'role' | 'unitCode'>,
+  sessionId: string,
   now: Date,
 ): Promise<Session> {
   const refreshToken = newRefreshToken();
   const refreshTokenExpiresAt = new Date(now.getTime() + config.refreshTokenSeconds * 1000);
   await client.query(
-    `insert into refresh_token (id, user_id, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5)`,
-    [randomUUID(), user.id, sha256(refreshToken), now, refreshTokenExpiresAt],
+    `insert into refresh_token (id, session_id, user_id, token_hash, created_at, expires_at)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [randomUUID(), sessionId, user.id, sha256(refreshToken), now, refreshTokenExpiresAt],
   );
   const accessToken = await signAccessToken(
     config.jwtSecret,
-    { userId: user.id, email: user.email, role: user.role, unitCode: user.unitCode },
+    { userId: user.id, sessionId, email: user.email, role: user.role, unitCode: user.unitCode },
     now,
     config.accessTokenSeconds,
   );

@@ -7,6 +7,8 @@ const AUDIENCE = 'quetma-api';
 
 export interface AccessClaims {
   userId: string;
+  /** The login session the token was issued in: it works while that session is open. */
+  sessionId: string;
   email: string;
   role: Role;
   unitCode: string | null;
@@ -20,7 +22,12 @@ export function signAccessToken(
   seconds: number,
 ): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ email: claims.email, role: claims.role, unit: claims.unitCode })
+  return new SignJWT({
+    sid: claims.sessionId,
+    email: claims.email,
+    role: claims.role,
+    unit: claims.unitCode,
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -44,8 +51,11 @@ export async function verifyAccessToken(
       currentDate: now,
     });
     if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') return undefined;
+    // tokens from before sessions were checked carry no session: they are refused
+    if (typeof payload.sid !== 'string') return undefined;
     return {
       userId: payload.sub,
+      sessionId: payload.sid,
       email: String(payload.email ?? ''),
       role: payload.role as Role,
       unitCode: typeof payload.unit === 'string' ? payload.unit : null,

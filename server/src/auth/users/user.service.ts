@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
 import type { AreaDirectory } from '../../areas/area-directory';
-import { queryRows } from '../../db/sql';
+import { queryRows, type HasConnection } from '../../db/sql';
 import { badInput, conflict, notFound } from '../../graphql/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../sessions/passwords';
 
@@ -75,14 +75,14 @@ export function listUsers(orm: MikroORM): Promise<UserRow[]> {
   return queryRows<UserRow>(orm, `select ${USER_COLUMNS} from app_user order by email`);
 }
 
-export async function findUser(orm: MikroORM, id: string): Promise<UserRow | undefined> {
-  const rows = await queryRows<UserRow>(orm, `select ${USER_COLUMNS} from app_user where id = $1`, [
+export async function findUser(db: HasConnection, id: string): Promise<UserRow | undefined> {
+  const rows = await queryRows<UserRow>(db, `select ${USER_COLUMNS} from app_user where id = $1`, [
     id,
   ]);
   return rows[0];
 }
 
-/** Disables an account and ends its sessions; its access tokens lapse within minutes. */
+/** Disables an account and ends its sessions: its access tokens are refused from the next request. */
 export async function disableUser(orm: MikroORM, id: string, now: Date): Promise<UserRow> {
   const rows = await queryRows<UserRow>(
     orm,

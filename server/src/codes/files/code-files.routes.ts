@@ -3,10 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from '@quetma/shared';
 import { GraphQLError } from 'graphql';
 import { unitWithinScope } from '../../auth/area-scope';
-import { authenticate } from '../../auth/authenticate';
 import type { Identity } from '../../auth/identity';
 import type { AppServices } from '../../graphql/context';
 import { isUuid } from '../../graphql/ids';
+import type { CallerCheck } from '../../http/request-limits';
 import { sendBody, sendJson } from '../../http/respond';
 import { payloadOf } from '../venue-code.service';
 import { addPosterPage, pdfBuffer, posterDocument, type PosterContent } from './poster-pdf';
@@ -40,14 +40,17 @@ export function isCodeFilePath(path: string): boolean {
  * is on it) and `GET /posters.pdf?unitCode=…` (officers and the city admin). Answers with true
  * when the request was one of these.
  */
-export function codeFileRoutes(services: AppServices) {
+export function codeFileRoutes(
+  services: AppServices,
+  checkCaller: (req: IncomingMessage) => Promise<CallerCheck>,
+) {
   const pngs = new RenderCache(PNG_CACHE_ENTRIES);
   const posters = new RenderCache(POSTER_CACHE_ENTRIES);
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (url.pathname === BULK_POSTERS) {
-      await bulkPosters(services, req, res, url);
+      await bulkPosters(services, checkCaller, req, res, url);
       return true;
     }
     const match = VENUE_FILE.exec(url.pathname);
@@ -148,11 +151,12 @@ function posterContent(services: AppServices, venue: PosterVenue, payload: strin
 /** One poster per open venue of a unit, in name order, streamed page by page. */
 async function bulkPosters(
   services: AppServices,
+  checkCaller: (req: IncomingMessage) => Promise<CallerCheck>,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const identity = await caller(services, req, res);
+  const identity = await caller(checkCaller, req, res);
   if (!identity) return;
   if (!identity.role || !BULK_POSTER_ROLES.includes(identity.role)) {
     return sendFileError(
@@ -240,32 +244,28 @@ async function roomForMore(doc: PDFKit.PDFDocument, res: ServerResponse): Promis
   return !res.destroyed;
 }
 
-/** Who is asking, or null after answering 401. */
+/** Who is asking, or null after answering 401 or 429. */
 async function caller(
-  services: AppServices,
+  checkCaller: (req: IncomingMessage) => Promise<CallerCheck>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<Identity | null> {
-  try {
-    const identity = await authenticate(
-      services.orm,
-      services.config.jwtSecret,
-      req.headers.authorization,
-      services.now(),
-    );
-    if (identity.kind !== 'ANONYMOUS') return identity;
-    res.setHeader('www-authenticate', 'Bearer');
-    sendFileError(
-      res,
-      401,
-      'UNAUTHENTICATED',
-      'Bulk posters need "Authorization: Bearer <access token>" of a city admin or an officer.',
-    );
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    res.setHeader('www-authenticate', 'Bearer');
-    sendFileError(res, 401, 'UNAUTHENTICATED', error.message);
+  const check = await checkCaller(req);
+  if (check.ok && check.identity.kind !== 'ANONYMOUS') return check.identity;
+  if (!check.ok && check.retryAfterSeconds !== undefined) {
+    res.setHeader('retry-after', String(check.retryAfterSeconds));
+    sendFileError(res, check.status, check.code, check.message);
+    return null;
   }
+  res.setHeader('www-authenticate', 'Bearer');
+  sendFileError(
+    res,
+    401,
+    'UNAUTHENTICATED',
+    check.ok
+      ? 'Bulk posters need "Authorization: Bearer <access token>" of a city admin or an officer.'
+      : check.message,
+  );
   return null;
 }
 

@@ -13,9 +13,10 @@ export class Migration20261127040250 extends Migration {
       `create table "scan" ("id" uuid not null, "scanned_at" timestamptz not null, "venue_id" uuid not null, "code_version" int not null, "received_at" timestamptz not null, "direction" text check ("direction" in ('IN', 'OUT')) not null, "method" text check ("method" in ('VISITOR_SCANNED_VENUE', 'STAFF_SCANNED_PERSON', 'MANUAL_ENTRY')) not null, "person_hash" bytea not null, "person_encrypted" bytea not null, constraint "scan_pkey" primary key ("id", "scanned_at")) partition by range ("scanned_at");`,
     );
     // Hand-added below the generated statements: MikroORM cannot express partitioning.
-    // One partition per local day (UTC+7), created ahead by quetma_ensure_scan_partitions and
-    // dropped whole by retention. No foreign key to venue: ingestion checks the venue, and a
-    // distributed scans table (Citus) cannot reference a table distributed on another key.
+    // One partition per local day (UTC+7), made by quetma_ensure_scan_partitions when the day's
+    // first scans are stored, and dropped whole by retention. No foreign key to venue: ingestion
+    // checks the venue, and a distributed scans table (Citus) cannot reference a table
+    // distributed on another key.
     this.addSql(
       `create index "scan_venue_id_scanned_at_index" on "scan" ("venue_id", "scanned_at");`,
     );

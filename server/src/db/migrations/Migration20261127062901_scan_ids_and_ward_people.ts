@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Ingestion at speed (issue 4): scan ids in a table of their own, one people row per ward
- * instead of one per unit level, and room for in-place updates of the per-venue rollups.
+ * Ingestion at speed: scan ids in a table of their own, one people row per ward instead of one
+ * per unit level, and room for in-place updates of the per-venue rollups.
  */
 export class Migration20261127062901_scan_ids_and_ward_people extends Migration {
   override async up(): Promise<void> {

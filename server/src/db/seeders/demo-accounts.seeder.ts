@@ -4,6 +4,7 @@ import type { Role } from '@quetma/shared';
 import type { AreaDirectory } from '../../areas/area-directory';
 import { apiKeyFromParts } from '../../auth/api-keys/api-key-format';
 import { createUser } from '../../auth/users/user.service';
+import { analyzeTables } from '../analyze';
 import { queryRows } from '../sql';
 
 /** The demo password of every demo account (development mode only). */
@@ -49,20 +50,23 @@ export async function seedDemoAccounts(orm: MikroORM, areas: AreaDirectory, now:
   const existing = new Set(
     (await queryRows<{ email: string }>(orm, 'select email from app_user')).map((row) => row.email),
   );
-  for (const user of DEMO_USERS) {
-    if (!existing.has(user.email))
-      await createUser(orm, areas, { ...user, password: DEMO_PASSWORD }, now);
-  }
+  const missing = DEMO_USERS.filter((user) => !existing.has(user.email));
+  for (const user of missing)
+    await createUser(orm, areas, { ...user, password: DEMO_PASSWORD }, now);
   const [admin] = await queryRows<{ id: string }>(orm, 'select id from app_user where email = $1', [
     DEMO_USERS[0].email,
   ]);
+  let keysMade = 0;
   for (const key of DEMO_KEYS) {
-    await queryRows(
+    const made = await queryRows(
       orm,
       `insert into api_key (id, name, role, owner_id, prefix, secret_hash, created_at)
-       values (gen_random_uuid(), $1, $2, $3, $4, $5, $6) on conflict (prefix) do nothing`,
+       values (gen_random_uuid(), $1, $2, $3, $4, $5, $6) on conflict (prefix) do nothing
+       returning id`,
       [key.name, key.role, admin.id, key.prefix, key.secretHash, now],
     );
+    keysMade += made.length;
   }
+  if (missing.length > 0 || keysMade > 0) await analyzeTables(orm, ['app_user', 'api_key']);
   return DEMO_KEYS.map(({ name, role, key }) => ({ name, role, key }));
 }

@@ -12,13 +12,16 @@ import {
 import type { AreaDirectory, AreaUnit } from '../../areas/area-directory';
 import { encryptPersonId, hashPersonId } from '../../scans/person-identity';
 import { storeScans, type NewScan } from '../../scans/scan-store';
+import { analyzeTables } from '../analyze';
 import { queryRows, withPgTransaction } from '../sql';
 
 /**
- * Demo data for the embedded default: a few thousand venues over every ward of Hà Nội and four
- * weeks of scans up to now, shaped like the 2021 rollout (a third never scan, some stop, the rest
- * scan more often as the push goes on). Seeded random numbers, so two runs look alike; the times
- * follow the clock, so the figures are about the last four weeks.
+ * Demo data, seeded at start-up whenever DEMO_DATA is true (the default outside production), on
+ * any database (embedded or DATABASE_URL) that has no venues yet: a few thousand venues over
+ * every ward of Hà Nội and four weeks of scans up to now, shaped like the 2021 rollout (a third
+ * never scan, some stop, the rest scan more often as the push goes on). Seeded random numbers,
+ * so two runs look alike; the times follow the clock, so the figures are about the last four
+ * weeks.
  */
 export interface DemoOptions {
   now: Date;
@@ -34,6 +37,17 @@ export interface DemoSummary {
   venues: number;
   scans: number;
 }
+
+/** What seedDemoData writes: the venues and their codes, and what storeScans writes. */
+export const DEMO_TABLES = [
+  'venue',
+  'venue_code',
+  'scan',
+  'scan_id',
+  'venue_activity',
+  'venue_day_scans',
+  'ward_day_person',
+] as const;
 
 /** Seeds once: does nothing when the database has venues already. */
 export async function seedDemoData(
@@ -80,6 +94,7 @@ export async function seedDemoData(
     for (let i = 0; i < scans.length; i += 5_000)
       await storeScans(client, scans.slice(i, i + 5_000));
   });
+  await analyzeTables(orm, DEMO_TABLES);
   return { venues: venues.length, scans: scans.length };
 }
 

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { HANOI_CODE } from '@quetma/shared';
 import { readUnitRows } from '../../areas/units-data';
 import { upsertUnits } from '../../areas/units.service';
+import { analyzeTables } from '../analyze';
 import { withPgTransaction } from '../sql';
 
 /** Hà Nội's 30 districts and 579 wards: what every deployment starts with. */
@@ -10,7 +11,9 @@ export function seedHanoiUnits(orm: MikroORM): Promise<number> {
 }
 
 /** Loads the given provinces (all 63 when none are given); safe to run again. */
-export function seedUnits(orm: MikroORM, provinceCodes?: string[]): Promise<number> {
+export async function seedUnits(orm: MikroORM, provinceCodes?: string[]): Promise<number> {
   const rows = readUnitRows(provinceCodes);
-  return withPgTransaction(orm, (client) => upsertUnits(client, rows));
+  const written = await withPgTransaction(orm, (client) => upsertUnits(client, rows));
+  if (written > 0) await analyzeTables(orm, ['administrative_unit']);
+  return written;
 }

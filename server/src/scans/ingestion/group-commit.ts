@@ -3,8 +3,9 @@
  * transaction instead of paying a round trip, a lock cycle and a WAL flush each. A committer
  * with a free flush slot waits `maxWaitMs` for company, then flushes what has gathered; with
  * every slot busy, what arrives waits for the first flush to end and goes in the next one. With
- * two slots, one batch is read and judged while the other commits. A caller's promise settles
- * only when its own flush has ended, so "resolved" means "committed".
+ * several slots (ingestion uses four), several flushes run at once; ingestion's flush judges,
+ * stores and commits its batch in one statement. A caller's promise settles only when its own
+ * flush has ended, so "resolved" means "committed".
  */
 export interface GroupCommitOptions {
   /** Items per flush. Submissions are never split: one larger than this goes alone. */
@@ -24,10 +25,13 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
 /** Stores a batch; answers one result per item, in order. Throwing fails the whole batch. */
 export type FlushBatch<I, R> = (items: I[]) => Promise<R[]>;
 
-/** What a caller gets when its flush failed: nothing of the flush was kept, retrying is safe. */
+/**
+ * What a caller gets when its flush failed. The batch may have been stored all the same (a
+ * failure after the commit); retrying is safe, as stored scans answer DUPLICATE.
+ */
 export class GroupCommitError extends Error {
   constructor(cause: unknown) {
-    super('The batch could not be committed; nothing of it was stored.', { cause });
+    super('The batch failed; it may have been stored: retrying is safe.', { cause });
     this.name = 'GroupCommitError';
   }
 }

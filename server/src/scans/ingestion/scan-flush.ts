@@ -113,7 +113,10 @@ function rejected(reason: ScanRejection, message: string): ScanVerdict {
   return { status: 'REJECTED', reason, message };
 }
 
-/** The identifier and the declaration sealed as the design says: keyed hash and AES-GCM copies. */
+/**
+ * The identifier and the declaration sealed as README 'Sending scans' says: the identifier as a
+ * keyed hash and an AES-256-GCM copy, the declaration as an AES-256-GCM copy alone.
+ */
 function seal(pending: PendingScan, config: IngestionConfig): SealedScan {
   const { item } = pending;
   const declaration = item.healthDeclaration;

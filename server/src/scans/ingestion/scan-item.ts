@@ -131,7 +131,7 @@ function readPerson(value: unknown): string {
   if (!PERSON.test(canonical)) {
     throw new Malformed(
       'person',
-      `must be the person's phone or ID number: ${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} letters or digits, spaces, dots and dashes aside`,
+      `must be the person's phone or ID number: ${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} letters or digits, spaces, dots, dashes and parentheses aside`,
     );
   }
   return canonical;

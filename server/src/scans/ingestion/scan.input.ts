@@ -1,71 +1,65 @@
-import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { SCAN_DIRECTIONS, SCAN_METHODS, type ScanDirection, type ScanMethod } from '@quetma/shared';
+import { Field, InputType } from 'type-graphql';
+import { SCAN_METHODS, type ScanMethod } from '@quetma/shared';
+import { PERSON_ID_MAX_LENGTH, PERSON_ID_MIN_LENGTH } from '../person-identity';
+import { ScanValue } from './scan-value.scalar';
 
-export const ScanDirectionEnum = Object.fromEntries(SCAN_DIRECTIONS.map((d) => [d, d])) as {
-  [K in ScanDirection]: K;
+const METHOD_MEANINGS: Record<ScanMethod, string> = {
+  VISITOR_SCANNED_VENUE: "a visitor's phone scanned the venue's poster",
+  STAFF_SCANNED_PERSON: "the venue's staff scanned the visitor's personal code",
+  MANUAL_ENTRY: 'typed in by the venue, for a visitor without a phone',
 };
-registerEnumType(ScanDirectionEnum, {
-  name: 'ScanDirection',
-  description: 'Check-in (IN) or check-out (OUT).',
-});
-
-export const ScanMethodEnum = Object.fromEntries(SCAN_METHODS.map((m) => [m, m])) as {
-  [K in ScanMethod]: K;
-};
-registerEnumType(ScanMethodEnum, {
-  name: 'ScanMethod',
-  valuesConfig: {
-    VISITOR_SCANNED_VENUE: { description: "A visitor's phone scanned the venue's poster." },
-    STAFF_SCANNED_PERSON: { description: "The venue's staff scanned the visitor's personal code." },
-    MANUAL_ENTRY: { description: 'Typed in by the venue (a visitor without a phone).' },
-  },
-});
-
-@InputType({ description: 'Answers of the electronic health declaration sent with a scan.' })
-export class HealthDeclarationInput {
-  @Field(() => Boolean, {
-    description: 'Symptoms (fever, cough, loss of taste…) in the last 14 days.',
-  })
-  symptoms!: boolean;
-
-  @Field(() => Boolean, { description: 'Contact with a confirmed case in the last 14 days.' })
-  contactWithCase!: boolean;
-
-  @Field(() => Boolean, {
-    description: 'Travel from or through an outbreak area in the last 14 days.',
-  })
-  recentTravel!: boolean;
-}
 
 /**
- * One scan. The fields a device fills (id, scannedAt, person) are plain strings checked item by
- * item, so that one bad value is rejected alone instead of failing the whole request.
+ * One scan. Its fields take any value and may be left out: parseScanItem judges each item as it
+ * judges a POST /api/scans item, so one bad or missing value rejects its scan alone, naming the
+ * field, instead of failing the whole request in GraphQL's coercion.
  */
-@InputType({ description: 'One check-in or check-out, as a check-in app records it.' })
+@InputType({
+  description:
+    'One check-in or check-out, as a check-in app records it: the same fields as an item of POST /api/scans. Each field is checked with its scan: one missing, of the wrong type or out of range rejects that scan alone (MALFORMED_ITEM, the message naming the field).',
+})
 export class ScanInput {
-  @Field(() => ID, { description: 'A UUID the app makes for this scan; a retry sends it again.' })
-  id!: string;
-
-  @Field(() => String, { description: "The venue code's scanned text (QM1.…)." })
-  code!: string;
-
-  @Field(() => String, {
-    description: 'Device time, ISO 8601 with its offset, e.g. 2021-08-09T08:30:00+07:00.',
+  @Field(() => ScanValue, {
+    nullable: true,
+    description: 'Required: a UUID the app makes for this scan; a retry sends it again.',
   })
-  scannedAt!: string;
+  id?: unknown;
 
-  @Field(() => ScanDirectionEnum, { nullable: true, description: 'Defaults to IN.' })
-  direction?: ScanDirection | null;
+  @Field(() => ScanValue, {
+    nullable: true,
+    description: "Required: the venue code's scanned text (QM1.…), a string.",
+  })
+  code?: unknown;
 
-  @Field(() => ScanMethodEnum)
-  method!: ScanMethod;
-
-  @Field(() => String, {
+  @Field(() => ScanValue, {
+    nullable: true,
     description:
-      "The person's phone or ID number (6 to 20 letters or digits; spaces, dots and dashes are ignored). Stored only hashed and encrypted.",
+      'Required: the device time, a string in ISO 8601 with its offset, e.g. 2021-08-09T08:30:00+07:00.',
   })
-  person!: string;
+  scannedAt?: unknown;
 
-  @Field(() => HealthDeclarationInput, { nullable: true })
-  healthDeclaration?: HealthDeclarationInput | null;
+  @Field(() => ScanValue, {
+    nullable: true,
+    description: 'IN (check-in) or OUT (check-out); IN when left out or null.',
+  })
+  direction?: unknown;
+
+  @Field(() => ScanValue, {
+    nullable: true,
+    description: `Required: ${SCAN_METHODS.map((m) => `${m} (${METHOD_MEANINGS[m]})`).join(', ')}.`,
+  })
+  method?: unknown;
+
+  @Field(() => ScanValue, {
+    nullable: true,
+    description: `Required: the person's phone or ID number, a string (${PERSON_ID_MIN_LENGTH} to ${PERSON_ID_MAX_LENGTH} letters or digits once spaces, dots, dashes and parentheses are removed; letters are upper-cased). Stored only hashed and encrypted.`,
+  })
+  person?: unknown;
+
+  @Field(() => ScanValue, {
+    nullable: true,
+    description:
+      'Optional: the electronic health declaration, { symptoms, contactWithCase, recentTravel }, each true or false: symptoms (fever, cough, loss of taste…), contact with a confirmed case, travel from or through an outbreak area, all in the last 14 days. Stored encrypted.',
+  })
+  healthDeclaration?: unknown;
 }

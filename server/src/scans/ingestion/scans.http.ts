@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError } from 'graphql';
-import { authenticate } from '../../auth/authenticate';
-import type { AppServices } from '../../graphql/context';
+import type { Identity } from '../../auth/identity';
 import { readBody } from '../../http/read-body';
 import { sendError, sendJson } from '../../http/respond';
 import { GroupCommitClosedError } from './group-commit';
@@ -16,27 +14,14 @@ type Log = (message: string, error?: unknown) => void;
 /**
  * POST /api/scans: one scan object, or `{ "scans": [ … ] }` with up to 1,000, for SCAN_SOURCE
  * keys. Same judgement as the `recordScans` mutation (ScanIngestion), for apps that would
- * rather not speak GraphQL. Answered 200 with a result per item once they are committed.
+ * rather not speak GraphQL. Answered 200 with a result per item once they are committed. The
+ * router has verified the caller's credential and counted it against the limits (app.ts).
  */
-export function scansHandler(services: AppServices, ingestion: ScanIngestion, log: Log) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export function scansHandler(ingestion: ScanIngestion, log: Log) {
+  return async (req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> => {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Send scans with POST.');
-    }
-    let identity;
-    try {
-      identity = await authenticate(
-        services.orm,
-        services.config.jwtSecret,
-        req.headers.authorization,
-        services.now(),
-      );
-    } catch (error) {
-      if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
-        return sendError(res, 401, 'UNAUTHENTICATED', error.message);
-      }
-      throw error;
     }
     if (!identity.role) {
       return sendError(

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { addDays, DAY_MS, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
 import { WARD_UNITS_SQL } from '../../areas/ward-units.sql';
-import { queryRows, withPgClient, withPgTransaction } from '../../db/sql';
+import { queryRows, withPgClient, withPgTransaction, withoutStatementTimeout } from '../../db/sql';
 import { forgetScanPartitions } from '../scan-store';
 
 export interface RetentionResult {
@@ -104,23 +104,25 @@ async function scanDayTables(orm: MikroORM): Promise<ScanDayTable[]> {
  * dropping it if it is still there finishes the job.
  */
 async function detachAndDrop(orm: MikroORM, table: ScanDayTable): Promise<void> {
-  await withPgClient(orm, async (client) => {
-    const name = client.escapeIdentifier(table.name);
-    if (table.attached) {
-      try {
-        await client.query(
-          `alter table scan detach partition ${name} ${table.detachPending ? 'finalize' : 'concurrently'}`,
-        );
-      } catch (error) {
-        const still = await client.query(
-          `select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = 'scan'::regclass`,
-          [table.name],
-        );
-        if (still.rowCount) throw error;
+  await withPgClient(orm, (client) =>
+    withoutStatementTimeout(client, async () => {
+      const name = client.escapeIdentifier(table.name);
+      if (table.attached) {
+        try {
+          await client.query(
+            `alter table scan detach partition ${name} ${table.detachPending ? 'finalize' : 'concurrently'}`,
+          );
+        } catch (error) {
+          const still = await client.query(
+            `select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = 'scan'::regclass`,
+            [table.name],
+          );
+          if (still.rowCount) throw error;
+        }
       }
-    }
-    await client.query(`drop table if exists ${name}`);
-  });
+      await client.query(`drop table if exists ${name}`);
+    }),
+  );
 }
 
 /** The local day a partition named scan_pYYYYMMDD holds; undefined for any other table. */
