@@ -135,8 +135,23 @@ describe('text PostgreSQL cannot store', () => {
     expect(body.errors[0].message).to.include('at most 10,000 characters');
   });
 
+  it('keeps a refused attempt in the audit log, its bad text replaced', async () => {
+    await post('mutation($input: RegisterVenueInput!) { registerVenue(input: $input) { id } }', {
+      input: { ...VENUE_INPUT, name: `Quán ${NUL} cuối` },
+    });
+    const [entry] = await testEnv()
+      .orm.em.getConnection()
+      .execute(
+        `select arguments, outcome from audit_log where action = 'Mutation.registerVenue'
+         order by audit_log.id desc limit 1`,
+      );
+    expect(entry.outcome).to.equal('BAD_USER_INPUT');
+    expect(entry.arguments.input.name).to.equal('Quán a\uFFFDb cuối');
+  });
+
   it('leaves the log without person data: nothing was logged for the refusals above', () => {
     const all = logged.join('\n');
+    expect(all).to.equal('');
     expect(all).to.not.include('0987654321');
     expect(all).to.not.include('Nguyễn Văn Bình');
     expect(all).to.not.match(/insert into/i);

@@ -5,6 +5,7 @@ import { queryRows, type HasConnection } from '../db/sql';
 import { encodeCursor, type PageRequest } from '../graphql/connection';
 import { badInput } from '../graphql/errors';
 import { isUuid } from '../graphql/ids';
+import { storableText } from '../protection/text-input';
 
 export interface AuditEntryInput {
   at: Date;
@@ -57,7 +58,12 @@ export async function recordAudit(db: HasConnection, entries: AuditEntryInput[])
       entries.map((e) => e.actorLabel),
       entries.map((e) => e.role),
       entries.map((e) => e.action),
-      entries.map((e) => JSON.stringify(e.arguments)),
+      // a request refused for a NUL in its text is still logged: jsonb refuses \u0000
+      entries.map((e) =>
+        JSON.stringify(e.arguments, (_key, value: unknown) =>
+          typeof value === 'string' ? storableText(value) : value,
+        ),
+      ),
       entries.map((e) => e.address),
       entries.map((e) => e.outcome),
     ],

@@ -27,6 +27,14 @@ const JUDGED_PER_ITEM = new Set(['Mutation.recordScans']);
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
+ * The text with what cannot be stored replaced by U+FFFD: for records of a refused request
+ * (its audit entry), which must be written however bad its input was.
+ */
+export function storableText(text: string): string {
+  return text.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD');
+}
+
+/**
  * Every string argument of every operation, inline or in variables, is checked before anything
  * runs: text PostgreSQL cannot store is refused as BAD_USER_INPUT naming the field, instead of
  * failing an INSERT deep in a service (an INTERNAL_SERVER_ERROR, with the statement and its
