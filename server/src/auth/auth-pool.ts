@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { DURABLE_COMMITS_SQL } from '../db/durable-commits';
+import { connectionSettingsSql } from '../db/connection-setup';
 
 /** Enough for key look-ups, session checks and logins at once; they take a millisecond each. */
 const AUTH_CONNECTIONS = 4;
@@ -24,9 +24,7 @@ export function openAuthPool(databaseUrl: string): Pool {
   // logins and refreshes write: acknowledged means on disk (db/durable-commits.ts); the
   // timeout is a statement, not a startup option, which connection poolers refuse
   pool.on('connect', (client) => {
-    client
-      .query(`${DURABLE_COMMITS_SQL}; set statement_timeout = ${AUTH_STATEMENT_TIMEOUT_MS}`)
-      .catch(() => undefined);
+    client.query(connectionSettingsSql(AUTH_STATEMENT_TIMEOUT_MS)).catch(() => undefined);
   });
   // an idle connection that drops is replaced on next use; it must not end the process
   pool.on('error', () => undefined);

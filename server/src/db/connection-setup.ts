@@ -11,12 +11,16 @@ interface CallbackClient {
  * statement rather than a startup option: connection poolers refuse unknown startup parameters.
  */
 export function connectionSetup(statementTimeoutMs: number) {
-  const sql =
-    statementTimeoutMs > 0
-      ? `${DURABLE_COMMITS_SQL}; set statement_timeout = ${Math.floor(statementTimeoutMs)}`
-      : DURABLE_COMMITS_SQL;
+  const sql = connectionSettingsSql(statementTimeoutMs);
   return (
     connection: CallbackClient,
     done: (error: Error | null, connection: CallbackClient) => void,
   ): void => connection.query(sql, (error) => done(error, connection));
+}
+
+/** Durable commits, and the statement timeout when there is one: what every new connection runs. */
+export function connectionSettingsSql(statementTimeoutMs: number): string {
+  return statementTimeoutMs > 0
+    ? `${DURABLE_COMMITS_SQL}; set statement_timeout = ${Math.floor(statementTimeoutMs)}`
+    : DURABLE_COMMITS_SQL;
 }

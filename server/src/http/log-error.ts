@@ -34,13 +34,22 @@ export function describeError(error: unknown): string {
   return [headline, ...frames].join('\n');
 }
 
+type Wrapped = DatabaseErrorLike & { name?: unknown; cause?: unknown; originalError?: unknown };
+
+/** An error and the ones it wraps (GraphQL's originalError, a cause), five deep at most. */
+function* errorChain(error: unknown): Generator<Wrapped> {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const wrapped = current as Wrapped;
+    yield wrapped;
+    current = wrapped.originalError ?? wrapped.cause;
+  }
+}
+
 /** The driver's error behind an error, if any: it carries a five-character SQLSTATE. */
 function databaseErrorIn(error: Error): DatabaseErrorLike | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const candidate = current as DatabaseErrorLike & { cause?: unknown; originalError?: unknown };
+  for (const candidate of errorChain(error)) {
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code))
       return candidate;
-    current = candidate.originalError ?? candidate.cause;
   }
   return undefined;
 }
@@ -54,16 +63,9 @@ function names(error: DatabaseErrorLike): string {
 
 /** True for a statement cut off by statement_timeout, or a wait for a pooled connection given up. */
 export function isDatabaseTimeout(error: unknown): 'statement' | 'connection' | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const candidate = current as {
-      code?: unknown;
-      name?: unknown;
-      cause?: unknown;
-      originalError?: unknown;
-    };
+  for (const candidate of errorChain(error)) {
     if (candidate.code === '57014') return 'statement';
     if (candidate.name === 'KnexTimeoutError') return 'connection';
-    current = candidate.originalError ?? candidate.cause;
   }
   return undefined;
 }

@@ -14,7 +14,7 @@ const MAX_WAITING_PER_CALLER = 16;
 /**
  * One caller's expensive queries run a few at a time, the rest wait their turn: a dozen
  * city-wide figures at once from one integrator no longer take every pooled connection from
- * everyone else (each is also cut off by the statement timeout, db/statement-timeout.ts).
+ * everyone else (each is also cut off by the statement timeout, db/connection-setup.ts).
  * Counted per server process.
  */
 export function expensiveQueriesPlugin(perCaller: number): ApolloServerPlugin<GraphQLContext> {
@@ -97,10 +97,5 @@ export class CallerSlots {
       if (count > 0) this.running.set(caller, count);
       else this.running.delete(caller);
     };
-  }
-
-  /** Queries running for a caller (for tests). */
-  runningFor(caller: string): number {
-    return this.running.get(caller) ?? 0;
   }
 }
