@@ -15,6 +15,20 @@ export default tseslint.config(
     },
   },
   {
+    // plain CommonJS that node runs as it is (server/scripts/start.cjs)
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', 'server/test/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },

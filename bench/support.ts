@@ -119,7 +119,8 @@ export async function benchApiKey(orm: MikroORM, role: ApiKeyRole): Promise<stri
 }
 
 /**
- * The real server (src/main.ts) in production mode on `port`, with the per-caller and
+ * The real server in production mode on `port`, from its sources through swc (the code `pnpm
+ * build` compiles; compiling changes start-up, not what a request costs), with the per-caller and
  * per-address rate limits raised out of the way (the login limit is left as it is).
  */
 export async function startServer(

@@ -16,6 +16,7 @@ describe('configuration', () => {
   it('defaults to the embedded database, port 4000 and the GraphQL IDE in development', () => {
     const config = loadConfig({});
     expect(config.databaseUrl).to.equal(undefined);
+    expect(config.embeddedPostgres).to.equal(true);
     expect(config.port).to.equal(4000);
     expect(config.graphiql).to.equal(true);
     expect(config.demoData).to.equal(true);
@@ -71,6 +72,32 @@ describe('configuration', () => {
     });
     expect(config.demoData).to.equal(false);
     expect(config.graphiql).to.equal(false);
+  });
+
+  it('refuses production mode without DATABASE_URL unless the embedded database is asked for', () => {
+    const secrets = {
+      NODE_ENV: 'production',
+      PERSON_HASH_KEY: 'x'.repeat(40),
+      PERSON_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      JWT_SECRET: 'y'.repeat(40),
+      CODE_SIGNING_KEYS: `k1=${Buffer.alloc(32, 2).toString('base64')}`,
+    };
+    expect(problemsOf(secrets)).to.include(
+      'DATABASE_URL is required in production mode: set it to your PostgreSQL',
+    );
+    expect(problemsOf(secrets)).to.include('or set EMBEDDED_POSTGRES=true');
+    const embedded = loadConfig({ ...secrets, EMBEDDED_POSTGRES: 'true' });
+    expect(embedded.embeddedPostgres).to.equal(true);
+    expect(embedded.databaseUrl).to.equal(undefined);
+    expect(
+      loadConfig({ ...secrets, DATABASE_URL: 'postgres://db/quetma' }).embeddedPostgres,
+    ).to.equal(false);
+    expect(
+      problemsOf({ ...secrets, EMBEDDED_POSTGRES: 'true', DATABASE_URL: 'postgres://db/q' }),
+    ).to.include('EMBEDDED_POSTGRES=true and DATABASE_URL are both set');
+    expect(problemsOf({ EMBEDDED_POSTGRES: 'false' })).to.include(
+      'DATABASE_URL is required when EMBEDDED_POSTGRES is false',
+    );
   });
 
   it('rejects an encryption key of the wrong size and a database URL without a database', () => {

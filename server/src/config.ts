@@ -12,6 +12,8 @@ export interface Config {
   mode: Mode;
   /** Where PostgreSQL is; undefined means: start the embedded server under `dataDir`. */
   databaseUrl: string | undefined;
+  /** Start PostgreSQL inside `dataDir` (no DATABASE_URL): the default in development only. */
+  embeddedPostgres: boolean;
   host: string;
   port: number;
   /** Holds the embedded PostgreSQL cluster (`<dataDir>/pg`) and other local state. */
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     mode,
     databaseUrl: read('DATABASE_URL', parseDatabaseUrl, undefined),
+    embeddedPostgres: false,
     host: read('HOST', (raw) => raw, '127.0.0.1'),
     port: read('PORT', (raw) => parsePort(raw), 4000),
     dataDir: read('DATA_DIR', (raw) => path.resolve(raw), path.join(REPO_ROOT, '.data')),
@@ -146,6 +149,24 @@ export function loadConfig(env: Env = process.env): Config {
     ),
   };
   config.introspection = read('INTROSPECTION', parseBoolean, config.graphiql);
+  // a production server that silently kept its data in a folder of its own would look fine
+  // until that folder was lost: there, the embedded database must be asked for by name
+  config.embeddedPostgres = read(
+    'EMBEDDED_POSTGRES',
+    parseBoolean,
+    !production && !env.DATABASE_URL,
+  );
+  if (config.embeddedPostgres && env.DATABASE_URL) {
+    problems.push(
+      'EMBEDDED_POSTGRES=true and DATABASE_URL are both set: choose one database (unset one of them)',
+    );
+  } else if (!config.embeddedPostgres && !env.DATABASE_URL) {
+    problems.push(
+      production && env.EMBEDDED_POSTGRES === undefined
+        ? 'DATABASE_URL is required in production mode: set it to your PostgreSQL (postgres://user:password@host:5432/quetma), or set EMBEDDED_POSTGRES=true to keep the data in an embedded PostgreSQL under DATA_DIR'
+        : 'DATABASE_URL is required when EMBEDDED_POSTGRES is false: set it to your PostgreSQL (postgres://user:password@host:5432/quetma)',
+    );
+  }
   if (!config.codeSigningKeys.has(config.codeKeyId)) {
     // a key id is no secret: naming it helps find the typo
     problems.push(`CODE_KEY_ID=${config.codeKeyId} is not one of the ids in CODE_SIGNING_KEYS`);

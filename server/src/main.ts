@@ -48,7 +48,7 @@ async function main() {
   );
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   console.log(`
-quetma is running (${config.mode} mode)
+quetma is running (${config.mode} mode, ${__filename.endsWith('.js') ? 'compiled' : 'TypeScript sources'}; ready ${process.uptime().toFixed(1)} s after start)
   GraphQL API   ${base}/graphql
   ${config.graphiql ? `GraphQL IDE   ${base}/graphiql` : 'GraphQL IDE   off (GRAPHIQL=false)'}
   Health        ${base}/health

@@ -52,14 +52,18 @@ export class FlushThread {
   }
 
   private start(): Worker {
-    // The thread loads TypeScript as the process does; under mocha the loader is not in
-    // execArgv, so the thread registers it itself.
-    const entry = path.join(__dirname, 'flush-worker.ts');
-    const worker = new Worker(
-      `require(${JSON.stringify(require.resolve('@swc-node/register'))});
-       require(${JSON.stringify(entry)});`,
-      { eval: true, workerData: this.data },
-    );
+    // Compiled (pnpm build), the thread runs flush-worker.js. From TypeScript it loads the
+    // sources as the process does; under mocha the loader is not in execArgv, so the thread
+    // registers it itself.
+    const compiled = __filename.endsWith('.js');
+    const entry = path.join(__dirname, compiled ? 'flush-worker.js' : 'flush-worker.ts');
+    const worker = compiled
+      ? new Worker(entry, { workerData: this.data })
+      : new Worker(
+          `require(${JSON.stringify(require.resolve('@swc-node/register'))});
+           require(${JSON.stringify(entry)});`,
+          { eval: true, workerData: this.data },
+        );
     worker.on('message', (reply: FlushReply) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;
