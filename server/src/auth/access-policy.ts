@@ -3,9 +3,8 @@ import type { Role } from '@quetma/shared';
 /**
  * Who may use what: the one table every query and mutation is checked against before it runs
  * (see access-plugin.ts). A root field missing here is refused for everyone, so a new resolver
- * cannot be forgotten open. Area scope (an officer's district or ward) is not in this table: lists
- * apply it in their queries, and resolvers and services check single units and venues with
- * requireUnitWithinScope (area-scope.ts).
+ * cannot be forgotten open. Area scope (an officer's district or ward) has its own table beside
+ * this one, area-scope-policy.ts, with a rule for every field.
  */
 export const PUBLIC = 'PUBLIC' as const;
 /** Opening and ending a person's session: anyone without a credential, or a person; not a key. */

@@ -23,6 +23,7 @@ import {
   VisitResolver,
 } from '../tracing/exposure.resolver';
 import { VenueConnectionResolver, VenueResolver } from '../venues/venue.resolver';
+import { enforceAreaScope } from '../auth/area-scope-enforcement';
 
 /** The GraphQL schema; `schema.graphql` at the repo root is this, printed (pnpm schema:emit). */
 export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
@@ -55,5 +56,7 @@ export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
   // and would see a Promise. Units carry their level, so the answer is known synchronously.
   const unit = schema.getType('AdministrativeUnit') as GraphQLInterfaceType;
   unit.resolveType = (value: AreaUnit) => TYPE_NAME_BY_LEVEL[value.level];
+  // an officer's district or ward, for every field, from the table beside the access table
+  enforceAreaScope(schema);
   return schema;
 }

@@ -24,6 +24,8 @@ export async function findVenueForChange(
   await em.execute('select 1 from venue where id = ? for no key update', [venueId]);
   const venue = await em.findOne(VenueEntity, { id: venueId }, { refresh: true });
   if (!venue) throw notFound(`No venue has the id ${id}.`, 'id');
+  // the area-scope rule checked the venue before the lock was taken; a move to another ward
+  // committed meanwhile is seen only now (area-scope-policy.ts declares the rule)
   requireUnitWithinScope(access.areas, access.scope, venue.ward.unwrap().code, 'venue');
   return venue;
 }

@@ -7,7 +7,6 @@ import { VenueCode } from '../codes/venue-code.type';
 import { DEFAULT_PAGE_SIZE, readPageArgs } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { requireUuid } from '../graphql/ids';
-import { requireUnitWithinScope } from '../auth/area-scope';
 import { RegisterVenueInput, UpdateVenueInput, VenueFilter, VenueOrder } from './venue.input';
 import { listVenues } from './venue-list.query';
 import { closeVenue, registerVenue, updateVenue, type VenueRules } from './venue.service';
@@ -62,9 +61,7 @@ export class VenueResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<VenueRow | null> {
-    const venue = await ctx.loaders.venueById.load(requireUuid(id, 'id', 'a venue'));
-    if (venue) requireUnitWithinScope(ctx.areas, ctx.identity.scope, venue.wardCode, 'venue');
-    return venue;
+    return ctx.loaders.venueById.load(requireUuid(id, 'id', 'a venue'));
   }
 
   @Mutation(() => Venue, { description: 'Registers a venue and issues its first code version.' })

@@ -11,7 +11,6 @@ import type { AreaDirectory } from '../areas/area-directory';
 import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
 import { issueFirstCode } from '../codes/venue-code.service';
 import { badInput, conflict } from '../graphql/errors';
-import { requireUnitWithinScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
 import { VenueEntity } from './venue.entity';
 import { findVenueForChange } from './venue-lock';
@@ -27,7 +26,7 @@ export interface VenueRules {
   areas: AreaDirectory;
   now: Date;
   codeKeyId: string;
-  /** An officer's district or ward: venues elsewhere are refused. */
+  /** An officer's district or ward, which findVenueForChange checks again under the row lock. */
   scope: AreaScope | undefined;
 }
 
@@ -37,7 +36,6 @@ const EARLIEST_REGISTRATION = localDayStart(EARLIEST_REGISTRATION_DAY);
 export async function registerVenue(rules: VenueRules, input: RegisterVenueInput): Promise<string> {
   const { em, now } = rules;
   const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
-  requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, 'ward');
   const registeredAt = input.registeredAt ?? now;
   if (registeredAt.getTime() > now.getTime()) {
     throw badInput('registeredAt', 'cannot be in the future');
@@ -100,7 +98,6 @@ export async function updateVenue(
     if (input.status) venue.status = input.status;
     if (input.wardCode) {
       const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
-      requireUnitWithinScope(rules.areas, rules.scope, ward.ward.code, 'ward');
       venue.ward = em.getReference(AdministrativeUnitEntity, ward.ward.code, { wrapped: true });
       venue.districtCode = ward.district.code;
       venue.cityCode = ward.city.code;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from '@quetma/shared';
 import { GraphQLError } from 'graphql';
-import { unitWithinScope } from '../../auth/area-scope';
+import { doorScopeRefusal } from '../../auth/area-scope-enforcement';
 import type { Identity } from '../../auth/identity';
 import type { AppServices } from '../../graphql/context';
 import { isUuid } from '../../graphql/ids';
@@ -176,15 +176,16 @@ async function bulkPosters(
       `unitCode: no administrative unit has the code ${JSON.stringify(code)} (2 digits for a city, 3 for a district, 5 for a ward, e.g. 00001 Phường Phúc Xá).`,
     );
   }
-  if (!unitWithinScope(services.areas, identity.scope, unit.code)) {
-    const own = services.areas.get(identity.scope!.code);
-    return sendFileError(
-      res,
-      403,
-      'FORBIDDEN',
-      `You asked for ${unit.name} (${unit.code}), outside your area, ${own?.name ?? 'unit'} (${identity.scope!.code}).`,
-    );
-  }
+  const outside = await doorScopeRefusal(
+    'GET /posters.pdf',
+    { unitCode: unit.code },
+    {
+      areas: services.areas,
+      scope: identity.scope,
+      wardOfVenue: async (id) => (await posterVenueById(services.orm, id))?.wardCode,
+    },
+  );
+  if (outside) return sendFileError(res, 403, 'FORBIDDEN', outside.message);
   const venues = await openPosterVenuesOf(
     services.orm,
     unit.level,
