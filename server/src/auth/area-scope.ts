@@ -1,5 +1,5 @@
 import type { AreaDirectory } from '../areas/area-directory';
-import { forbidden } from './access-plugin';
+import { forbidden } from '../graphql/errors';
 import type { AreaScope } from './identity';
 
 /** True when `code` is the scope's unit or lies inside it (no scope: the whole city). */

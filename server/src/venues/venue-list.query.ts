@@ -1,11 +1,10 @@
 import { addDays, foldForSearch, localDayOf, localDayStart, unitLevelOfCode } from '@quetma/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../db/sql';
-import { forbidden } from '../auth/access-plugin';
 import { unitOverlapsScope } from '../auth/area-scope';
 import type { AreaScope } from '../auth/identity';
 import type { AreaDirectory } from '../areas/area-directory';
-import { badInput } from '../graphql/errors';
+import { badInput, forbidden } from '../graphql/errors';
 import { encodeCursor, type PageRequest } from '../graphql/connection';
 import { OrderDirection, VenueOrderField, type VenueFilter, type VenueOrder } from './venue.input';
 import type { VenueRow } from './venue.type';
