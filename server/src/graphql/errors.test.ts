@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -10,6 +12,17 @@ import {
   tooManyRequests,
   unauthenticated,
 } from './errors';
+
+const SRC = path.resolve(__dirname, '..');
+
+/** The server's source files, tests left out. */
+function sourceFiles(dir = SRC): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sourceFiles(file);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [file] : [];
+  });
+}
 
 /** As Apollo hands an error to formatError: `http` already taken out of the extensions. */
 function formatted(error: GraphQLError): GraphQLFormattedError {
@@ -33,6 +46,14 @@ describe('one list of error codes, one way to raise them', () => {
       expect(ERRORS[code].meaning, code).to.match(/^[A-Z].{20,}\.$/);
       expect(ERRORS[code].status, code).to.be.within(200, 599);
     }
+  });
+
+  it('is the table in the README, code by code', () => {
+    const readme = fs.readFileSync(path.resolve(SRC, '..', '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\| (.+?) +\|$/gm)].map(
+      ([, code, status, meaning]) => ({ code, status: Number(status), meaning }),
+    );
+    expect(rows).to.deep.equal(ERROR_CODES.map((code) => ({ code, ...ERRORS[code] })));
   });
 
   it("lists Apollo's codes that reach clients", () => {
@@ -62,6 +83,27 @@ describe('one list of error codes, one way to raise them', () => {
       (unauthenticated('log in').extensions.http as any).headers.get('www-authenticate'),
     ).to.equal('Bearer');
     expect(forbidden('no').extensions.code).to.equal('FORBIDDEN');
+  });
+
+  it('raises errors through the one factory only: no GraphQLError, extensions code or error status made elsewhere', () => {
+    const own = path.join(SRC, 'graphql', 'errors.ts');
+    // graphql-jit's errors are made again with their code and position (jit-gateway.ts)
+    const rewrap = path.join(SRC, 'graphql', 'jit-gateway.ts');
+    const offences: string[] = [];
+    for (const file of sourceFiles()) {
+      if (file === own) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      const name = path.relative(SRC, file);
+      if (file !== rewrap && /new GraphQLError\(/.test(text))
+        offences.push(`${name}: new GraphQLError`);
+      if (/extensions:\s*\{[^}]*\bcode:/.test(text))
+        offences.push(`${name}: extensions with a code`);
+      if (/sendJson\([^,]+,\s*[45]\d\d\b/.test(text))
+        offences.push(`${name}: sendJson with an error status`);
+      if (/statusCode\s*=\s*[45]\d\d\b/.test(text))
+        offences.push(`${name}: an error status set by hand`);
+    }
+    expect(offences).to.deep.equal([]);
   });
 
   describe('formatError', () => {

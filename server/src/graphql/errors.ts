@@ -14,9 +14,10 @@ export interface ErrorPlacement {
 }
 
 /**
- * Every error quetma raises, in GraphQL and at the HTTP doors alike: its code is one of the
- * shared list (`@quetma/shared` ERRORS), which gives `extensions.code` and the HTTP status of a
- * request it stops (GraphQL-over-HTTP can still answer 200: http-status.plugin.ts).
+ * Every error quetma raises: its code is one of the shared list (`@quetma/shared` ERRORS), which
+ * gives `extensions.code` and the HTTP status of a request it stops (GraphQL over HTTP can still
+ * answer 200: http-status.plugin.ts). The HTTP doors answer the same codes with sendError
+ * (http/respond.ts).
  */
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;
@@ -32,7 +33,7 @@ export class AppError extends GraphQLError {
     const http = headers
       ? { status: ERRORS[code].status, headers: new HeaderMap(Object.entries(headers)) }
       : { status: ERRORS[code].status };
-    super(message, { nodes, extensions: { code, ...extensions, http } });
+    super(message, { nodes, extensions: { ...extensions, code, http } });
     this.code = code;
     this.field = extensions.field;
   }
