@@ -21,7 +21,7 @@ import { expensiveQueriesPlugin } from './protection/expensive-queries';
 import { textInputPlugin } from './protection/text-input';
 import { aliasLimitRule, complexityPlugin, depthLimitRule } from './protection/query-shape';
 import { createContext, type AppServices, type GraphQLContext } from './graphql/context';
-import { formatError } from './graphql/errors';
+import { failureAnswer, formatError } from './graphql/errors';
 import { jitGateway } from './graphql/jit-gateway';
 import { buildQuetmaSchema } from './graphql/schema';
 import { graphiqlPage, readGraphiqlAsset } from './http/graphiql-page';
@@ -29,7 +29,7 @@ import { graphqlHandler } from './http/graphql-handler';
 import { httpStatusPlugin } from './http/http-status.plugin';
 import { databaseAnswers } from './http/health';
 import { describeError } from './http/log-error';
-import { sendBody, sendError, sendJson } from './http/respond';
+import { sendBody, sendError, sendJson, sendRefusal } from './http/respond';
 
 const SCANS_PATH = '/api/scans';
 const SCANS_URL = new URL(SCANS_PATH, 'http://localhost');
@@ -62,16 +62,23 @@ function tooManyRequests(decision: Exclude<LimitDecision, { allowed: true }>): R
   };
 }
 
-/** A refusal in the GraphQL shape, for /graphql and /api/scans. */
-function sendRefusal(res: http.ServerResponse, refusal: Refusal): void {
-  if (refusal.retryAfterSeconds !== undefined) {
-    res.setHeader('retry-after', String(refusal.retryAfterSeconds));
-    return sendError(res, refusal.status, refusal.code, refusal.message, {
-      retryAfterSeconds: refusal.retryAfterSeconds,
-    });
+/** The methods a path other than /graphql and /api/scans answers, for 405 rather than 404. */
+function methodsAt(path: string, graphiql: boolean): string[] | undefined {
+  if (path === '/health') return ['GET'];
+  if (isCodeFilePath(path)) return ['GET', 'HEAD'];
+  if (graphiql && (path === '/' || path === '/graphiql')) return ['GET'];
+  return undefined;
+}
+
+/** The request target as a URL, or undefined for one no URL can be made of (`//`, say). */
+function requestUrl(target: string | undefined): URL | undefined {
+  // scans are the hot path and need no parsed URL: spare them the parse (a few µs each)
+  if (target === SCANS_PATH) return SCANS_URL;
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
   }
-  res.setHeader('www-authenticate', 'Bearer');
-  sendError(res, refusal.status, refusal.code, refusal.message);
 }
 
 export type Logger = (message: string, error?: unknown) => void;
@@ -147,11 +154,14 @@ export async function createApp(
   const serveCodeFiles = codeFileRoutes(services, checkCaller);
 
   const server = http.createServer((req, res) => {
-    // scans are the hot path and need no parsed URL: spare them the parse (a few µs each)
-    const url = req.url === SCANS_PATH ? SCANS_URL : new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
+    // a target that is no URL, left to throw here, would have stopped the process
+    if (!url) return sendError(res, 'BAD_REQUEST', 'The request target is not a valid URL path.');
     route(req, res, url).catch((error) => {
-      log(`error answering ${req.method} ${url.pathname}`, error);
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
+      const failure = failureAnswer(error);
+      if (failure.code === 'INTERNAL_SERVER_ERROR')
+        log(`error answering ${req.method} ${url.pathname}`, error);
+      if (!res.headersSent) sendError(res, failure.code, failure.message);
       else res.end();
     });
   });
@@ -196,11 +206,14 @@ export async function createApp(
       if (await serveCodeFiles(req, res, url)) return;
     }
     if (path === '/health' && req.method === 'GET') {
-      const up = await databaseAnswers(services.orm);
-      return sendJson(res, up ? 200 : 503, {
-        status: up ? 'ok' : 'unavailable',
-        database: up ? 'up' : 'down',
-      });
+      if (await databaseAnswers(services.orm))
+        return sendJson(res, 200, { status: 'ok', database: 'up' });
+      return sendError(
+        res,
+        'SERVICE_UNAVAILABLE',
+        'The database does not answer: the server cannot serve requests now.',
+        { database: 'down' },
+      );
     }
     if (services.config.graphiql && req.method === 'GET') {
       if (path === '/' || path === '/graphiql')
@@ -213,7 +226,16 @@ export async function createApp(
         }
       }
     }
-    sendJson(res, 404, { error: `Nothing at ${req.method} ${path}. The API is at POST /graphql.` });
+    const allowed = methodsAt(path, services.config.graphiql);
+    if (allowed) {
+      res.setHeader('allow', allowed.join(', '));
+      return sendError(
+        res,
+        'METHOD_NOT_ALLOWED',
+        `${path} answers ${allowed.join(' and ')}, not ${req.method}.`,
+      );
+    }
+    sendError(res, 'NOT_FOUND', `Nothing at ${req.method} ${path}. The API is at POST /graphql.`);
   }
 
   return {

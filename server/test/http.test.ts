@@ -48,6 +48,8 @@ describe('HTTP edges of the API', () => {
   it('answers 404 with a pointer to the API for unknown paths', async () => {
     const response = await fetch(`${testEnv().baseUrl}/nowhere`);
     expect(response.status).to.equal(404);
-    expect(((await response.json()) as any).error).to.include('/graphql');
+    const body = (await response.json()) as any;
+    expect(body.errors[0].extensions.code).to.equal('NOT_FOUND');
+    expect(body.errors[0].message).to.include('/graphql');
   });
 });

@@ -1,20 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
+import { forbidden, unauthenticated } from '../graphql/errors';
 import { FIELD_ACCESS, PUBLIC, ROOT_FIELD_ACCESS, SESSION } from './access-policy';
-import { unauthenticated } from './authenticate';
 import type { Identity } from './identity';
-
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
-}
 
 /**
  * Checks every field a request selects against the access table before anything runs: one

@@ -1,5 +1,4 @@
 import {
-  GraphQLError,
   defaultFieldResolver,
   getNamedType,
   isObjectType,
@@ -8,6 +7,7 @@ import {
 } from 'graphql';
 import type { Role } from '@quetma/shared';
 import type { GraphQLContext } from '../graphql/context';
+import { AppError } from '../graphql/errors';
 import { ROOT_FIELD_ACCESS } from './access-policy';
 import { checkAfter, checkBefore, rulesOf, type ScopeCheck, type ScopeRule } from './area-scope';
 import { AREA_BOUND_TYPES, DOOR_SCOPE, FIELD_SCOPE, ROOT_FIELD_SCOPE } from './area-scope-policy';
@@ -103,7 +103,7 @@ export async function doorScopeRefusal(
   door: string,
   params: Record<string, unknown>,
   check: Omit<ScopeCheck, 'scope'> & { scope: ScopeCheck['scope'] | undefined },
-): Promise<GraphQLError | undefined> {
+): Promise<AppError | undefined> {
   const rules = DOOR_SCOPE[door];
   if (!rules)
     throw new Error(`${door} has no area-scope rule (server/src/auth/area-scope-policy.ts)`);
@@ -112,7 +112,7 @@ export async function doorScopeRefusal(
   try {
     await checkBefore(rulesOf(rules), { ...check, scope }, params, undefined);
   } catch (error) {
-    if (error instanceof GraphQLError) return error;
+    if (error instanceof AppError) return error;
     throw error;
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { AreaDirectory } from '../areas/area-directory';
 import { isUuid } from '../graphql/ids';
-import { forbidden } from './access-plugin';
+import { forbidden } from '../graphql/errors';
 import type { AreaScope } from './identity';
 
 /**

@@ -1,7 +1,6 @@
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
+import { tooManyRequests } from '../graphql/errors';
 import { requireUuid } from '../graphql/ids';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys/api-key.service';
 import {
@@ -22,18 +21,11 @@ import {
 } from './sessions/session.service';
 import { createUser, disableUser, findUser, listUsers } from './users/user.service';
 
-function tooManyLogins(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(
+const tooManyLogins = (retryAfterSeconds: number) =>
+  tooManyRequests(
     `Too many login attempts from your address: try again in ${retryAfterSeconds} s.`,
-    {
-      extensions: {
-        code: 'TOO_MANY_REQUESTS',
-        retryAfterSeconds,
-        http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
-      },
-    },
+    retryAfterSeconds,
   );
-}
 
 @Resolver()
 export class AuthResolver {

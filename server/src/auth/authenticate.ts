@@ -1,16 +1,10 @@
 import type { Pool } from 'pg';
 import type { Role } from '@quetma/shared';
-import { GraphQLError } from 'graphql';
 import { queryRows } from '../db/sql';
+import { unauthenticated } from '../graphql/errors';
 import { looksLikeApiKey, parseApiKey, secretMatches } from './api-keys/api-key-format';
 import { ANONYMOUS, scopeOf, type Identity } from './identity';
 import { verifyAccessToken } from './sessions/tokens';
-
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-  });
-}
 
 interface KeyRow {
   id: string;

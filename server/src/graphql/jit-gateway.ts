@@ -1,6 +1,7 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { ErrorCode } from '@quetma/shared';
 
 /** Compiled operations kept; past this the oldest is dropped (clients send a few shapes). */
 const CACHE_SIZE = 500;
@@ -15,7 +16,10 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery>();
 
   const executor: GatewayExecutor = async (requestContext) => {
-    const { document, operationName, request, source, context } = requestContext;
+    const { document, request, source, context } = requestContext;
+    // the name the client asked for: requestContext's is that of the operation Apollo resolved,
+    // null when none matched, and jit would then run the document's only operation instead
+    const operationName = request.operationName;
     const key = `${operationName ?? ''}\n${source}`;
     let query = compiled.get(key);
     if (!query) {
@@ -55,7 +59,7 @@ function withCode(error: GraphQLError): GraphQLError {
   const code =
     error.extensions?.code ??
     original?.extensions?.code ??
-    (error.path ? undefined : 'BAD_USER_INPUT');
+    (error.path ? undefined : ('BAD_USER_INPUT' satisfies ErrorCode));
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,

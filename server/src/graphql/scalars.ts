@@ -1,11 +1,12 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
 import { isLocalDay } from '@quetma/shared';
+import { appError } from './errors';
 
 function parseDay(value: unknown): string {
   if (typeof value !== 'string' || !isLocalDay(value)) {
-    throw new GraphQLError(
+    throw appError(
+      'BAD_USER_INPUT',
       `Date must be a calendar day written YYYY-MM-DD (a local day in Asia/Ho_Chi_Minh), got ${JSON.stringify(value)}`,
-      { extensions: { code: 'BAD_USER_INPUT' } },
     );
   }
   return value;

@@ -21,9 +21,8 @@ export function graphqlHandler<TContext extends object>(
       if (raw === undefined) {
         return sendError(
           res,
-          413,
-          'BAD_REQUEST',
-          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${MAX_BODY_BYTES} bytes: no query needs that much.`,
         );
       }
       const type = req.headers['content-type'] ?? '';
@@ -33,7 +32,6 @@ export function graphqlHandler<TContext extends object>(
         } catch (error) {
           return sendError(
             res,
-            400,
             'BAD_REQUEST',
             `The request body is not valid JSON: ${(error as Error).message}`,
           );

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Identity } from '../auth/identity';
 import { RateLimiter } from '../protection/rate-limiter';
 
-/** Who is calling, or why they are refused; each door answers a refusal in its own shape. */
+/** Who is calling, or why they are refused (answered by sendRefusal, http/respond.ts, at every door). */
 export type CallerCheck =
   | { ok: true; identity: Identity }
   | {

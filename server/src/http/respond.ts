@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ERRORS, type ErrorCode } from '@quetma/shared';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -7,17 +8,37 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /**
- * An error in the shape GraphQL answers errors in (`errors[].extensions.code`), for refusals
- * made before GraphQL runs, so that a client parses one shape whichever door it used.
+ * An error answered outside GraphQL (the router, /api/scans, the QR and poster files) in the
+ * shape GraphQL answers errors in, `{ errors: [{ message, extensions: { code, … } }] }`, with the
+ * HTTP status of its code: a client parses one shape whichever door it used.
  */
 export function sendError(
   res: ServerResponse,
-  status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   extensions: Record<string, unknown> = {},
 ): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code, ...extensions } }] });
+  sendJson(res, ERRORS[code].status, {
+    errors: [{ message, extensions: { ...extensions, code } }],
+  });
+}
+
+/** A caller refused before the door does anything: 401 says how to authenticate, 429 when to come back. */
+export function sendRefusal(
+  res: ServerResponse,
+  refusal: {
+    code: 'UNAUTHENTICATED' | 'TOO_MANY_REQUESTS';
+    message: string;
+    retryAfterSeconds?: number;
+  },
+): void {
+  const { code, message, retryAfterSeconds } = refusal;
+  if (retryAfterSeconds !== undefined) {
+    res.setHeader('retry-after', String(retryAfterSeconds));
+    return sendError(res, code, message, { retryAfterSeconds });
+  }
+  res.setHeader('www-authenticate', 'Bearer');
+  sendError(res, code, message);
 }
 
 export function sendBody(

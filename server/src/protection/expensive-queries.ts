@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
+import { tooManyRequests } from '../graphql/errors';
 
 /**
  * Fields whose cost grows with the area or window asked for: a city's figures read every
@@ -74,9 +75,8 @@ export class CallerSlots {
     if ((this.running.get(caller) ?? 0) >= this.perCaller) {
       const line = this.waiting.get(caller) ?? [];
       if (line.length >= this.maxWaiting) {
-        throw new GraphQLError(
+        throw tooManyRequests(
           `You have ${this.perCaller} figures or tracing queries running and ${line.length} waiting: wait for their answers before sending more.`,
-          { extensions: { code: 'TOO_MANY_REQUESTS', http: { status: 429 } } },
         );
       }
       this.waiting.set(caller, line);

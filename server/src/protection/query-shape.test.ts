@@ -44,7 +44,7 @@ describe('depthLimitRule', () => {
     expect(validateWith(query, depthLimitRule(3))).to.deep.equal([]);
     const error = onlyError(validateWith(query, depthLimitRule(2)));
     expect(error.message).to.equal('The query is nested 3 levels deep; the limit is 2.');
-    expect(error.extensions).to.deep.equal({ code: 'BAD_USER_INPUT', limit: 2, actual: 3 });
+    expect(error.extensions).to.deep.include({ code: 'BAD_USER_INPUT', limit: 2, actual: 3 });
   });
 
   it('counts through fragment spreads, including spreads inside fragments', () => {
@@ -120,7 +120,7 @@ describe('aliasLimitRule', () => {
     expect(validateWith(query, aliasLimitRule(4))).to.deep.equal([]);
     const error = onlyError(validateWith(query, aliasLimitRule(3)));
     expect(error.message).to.equal('The query uses 4 aliases; the limit is 3.');
-    expect(error.extensions).to.deep.equal({ code: 'BAD_USER_INPUT', limit: 3, actual: 4 });
+    expect(error.extensions).to.deep.include({ code: 'BAD_USER_INPUT', limit: 3, actual: 4 });
   });
 
   it('points at the first alias past the limit', () => {

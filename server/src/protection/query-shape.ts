@@ -9,20 +9,12 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { appError } from '../graphql/errors';
 
 const formatNumber = (n: number) => n.toLocaleString('en-US');
 
-function limitError(
-  message: string,
-  limit: number,
-  actual: number,
-  nodes?: ASTNode | ASTNode[],
-  extra: Record<string, unknown> = {},
-): GraphQLError {
-  return new GraphQLError(message, {
-    nodes,
-    extensions: { code: 'BAD_USER_INPUT', limit, actual, ...extra },
-  });
+function limitError(message: string, limit: number, actual: number, nodes?: ASTNode) {
+  return appError('BAD_USER_INPUT', message, { limit, actual }, { nodes });
 }
 
 /**
@@ -150,24 +142,17 @@ export function complexityPlugin(maxComplexity: number): ApolloServerPlugin {
                 `The query has more than ${formatNumber(MAX_PRICED_SELECTIONS)} selections once its fragments are expanded; the limit is ${formatNumber(MAX_PRICED_SELECTIONS)}. Ask for fewer fields.`,
                 MAX_PRICED_SELECTIONS,
                 MAX_PRICED_SELECTIONS + 1,
-                undefined,
-                { http: { status: 400 } },
               );
             }
             // Variables or arguments that do not fit their types: refuse here, as execution
             // would, rather than run an operation that could not be priced.
-            throw new GraphQLError(error.message, {
-              nodes: error.nodes,
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            });
+            throw appError('BAD_USER_INPUT', error.message, {}, { nodes: error.nodes });
           }
           if (cost > maxComplexity) {
             throw limitError(
               `The query costs ${formatNumber(cost)} points; the limit is ${formatNumber(maxComplexity)}. Ask for fewer items per page or fewer fields.`,
               maxComplexity,
               cost,
-              undefined,
-              { http: { status: 400 } },
             );
           }
         },

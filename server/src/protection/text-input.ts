@@ -97,21 +97,14 @@ function checkValue(value: unknown, path: string): void {
 function checkText(text: string, path: string): void {
   const field = path || 'value';
   if (text.length > MAX_TEXT_LENGTH) {
-    throw refused(field, `must be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters`);
+    throw badInput(field, `must be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters`);
   }
   if (UNSTORABLE.test(text)) {
-    throw refused(
+    throw badInput(
       field,
       'contains a character that cannot be stored (a NUL byte or half of a surrogate pair): remove it',
     );
   }
-}
-
-/** Refused before running, like a query over its cost: the request's own mistake. */
-function refused(field: string, message: string) {
-  const error = badInput(field, message);
-  Object.assign(error.extensions, { http: { status: 400 } });
-  return error;
 }
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { Role } from '@quetma/shared';
 import type { Config } from '../../config';
 import { withPgClient, withPgTransaction, type HasConnection } from '../../db/sql';
-import { unauthenticated } from '../authenticate';
+import { unauthenticated } from '../../graphql/errors';
 import {
   clearFailures,
   LOCK_MINUTES,

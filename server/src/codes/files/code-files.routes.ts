@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from '@quetma/shared';
-import { GraphQLError } from 'graphql';
 import { doorScopeRefusal } from '../../auth/area-scope-enforcement';
 import type { Identity } from '../../auth/identity';
 import type { AppServices } from '../../graphql/context';
+import { AppError } from '../../graphql/errors';
 import { isUuid } from '../../graphql/ids';
 import type { CallerCheck } from '../../http/request-limits';
-import { sendBody, sendJson } from '../../http/respond';
+import { sendBody, sendError, sendRefusal } from '../../http/respond';
 import { payloadOf } from '../venue-code.service';
 import { addPosterPage, pdfBuffer, posterDocument, type PosterContent } from './poster-pdf';
 import {
@@ -101,15 +101,15 @@ async function currentVenue(
   }
   const venue = isUuid(id) ? await posterVenueById(services.orm, id.toLowerCase()) : null;
   if (!venue) {
-    sendFileError(res, 404, 'NOT_FOUND', `No venue has the id ${JSON.stringify(id)}.`);
+    sendError(res, 'NOT_FOUND', `No venue has the id ${JSON.stringify(id)}.`);
     return null;
   }
   if (venue.status === 'CLOSED') {
-    sendFileError(res, 410, 'GONE', `Venue ${venue.id} is closed: its code is no longer valid.`);
+    sendError(res, 'GONE', `Venue ${venue.id} is closed: its code is no longer valid.`);
     return null;
   }
   if (venue.version === null) {
-    sendFileError(res, 404, 'NOT_FOUND', `Venue ${venue.id} has no code in force.`);
+    sendError(res, 'NOT_FOUND', `Venue ${venue.id} has no code in force.`);
     return null;
   }
   return venue;
@@ -127,8 +127,8 @@ function payloadOrAnswer(
       keyId: venue.keyId!,
     });
   } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    sendFileError(res, 409, 'CONFLICT', `${venue.name}: ${error.message}`);
+    if (!(error instanceof AppError)) throw error;
+    sendError(res, 'CONFLICT', `${venue.name}: ${error.message}`);
     return null;
   }
 }
@@ -159,9 +159,8 @@ async function bulkPosters(
   const identity = await caller(checkCaller, req, res);
   if (!identity) return;
   if (!identity.role || !BULK_POSTER_ROLES.includes(identity.role)) {
-    return sendFileError(
+    return sendError(
       res,
-      403,
       'FORBIDDEN',
       `Your role, ${identity.role}, may not print posters in bulk: a city admin or an officer may.`,
     );
@@ -169,11 +168,11 @@ async function bulkPosters(
   const code = url.searchParams.get('unitCode') ?? '';
   const unit = services.areas.get(code);
   if (!unit) {
-    return sendFileError(
+    return sendError(
       res,
-      400,
       'BAD_USER_INPUT',
       `unitCode: no administrative unit has the code ${JSON.stringify(code)} (2 digits for a city, 3 for a district, 5 for a ward, e.g. 00001 Phường Phúc Xá).`,
+      { field: 'unitCode' },
     );
   }
   const outside = await doorScopeRefusal(
@@ -185,7 +184,7 @@ async function bulkPosters(
       wardOfVenue: async (id) => (await posterVenueById(services.orm, id))?.wardCode,
     },
   );
-  if (outside) return sendFileError(res, 403, 'FORBIDDEN', outside.message);
+  if (outside) return sendError(res, 'FORBIDDEN', outside.message);
   const venues = await openPosterVenuesOf(
     services.orm,
     unit.level,
@@ -194,15 +193,15 @@ async function bulkPosters(
   );
   if (venues.length > MAX_BULK_POSTERS) {
     const count = await countOpenVenuesOf(services.orm, unit.level, unit.code);
-    return sendFileError(
+    return sendError(
       res,
-      400,
       'BAD_USER_INPUT',
       `unitCode: ${unit.name} has ${count} open venues, and one file holds at most ${MAX_BULK_POSTERS} posters: ask for its districts or wards one by one.`,
+      { field: 'unitCode' },
     );
   }
   if (venues.length === 0) {
-    return sendFileError(res, 404, 'NOT_FOUND', `${unit.name} (${unit.code}) has no open venues.`);
+    return sendError(res, 'NOT_FOUND', `${unit.name} (${unit.code}) has no open venues.`);
   }
   const pages: PosterContent[] = [];
   for (const venue of venues) {
@@ -253,24 +252,15 @@ async function caller(
 ): Promise<Identity | null> {
   const check = await checkCaller(req);
   if (check.ok && check.identity.kind !== 'ANONYMOUS') return check.identity;
-  if (!check.ok && check.retryAfterSeconds !== undefined) {
-    res.setHeader('retry-after', String(check.retryAfterSeconds));
-    sendFileError(res, check.status, check.code, check.message);
-    return null;
-  }
-  res.setHeader('www-authenticate', 'Bearer');
-  sendFileError(
+  sendRefusal(
     res,
-    401,
-    'UNAUTHENTICATED',
     check.ok
-      ? 'Bulk posters need "Authorization: Bearer <access token>" of a city admin or an officer.'
-      : check.message,
+      ? {
+          code: 'UNAUTHENTICATED',
+          message:
+            'Bulk posters need "Authorization: Bearer <access token>" of a city admin or an officer.',
+        }
+      : check,
   );
   return null;
-}
-
-/** The file routes' refusals: plain `{ error, code }`, for browsers and print tools (not GraphQL's shape). */
-function sendFileError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: message, code });
 }

@@ -22,6 +22,13 @@ function get(
   });
 }
 
+/** A refusal's one error, in the shape every door answers errors in. */
+async function refusal(response: Response): Promise<{ code: string; message: string }> {
+  const body = (await response.json()) as any;
+  expect(body.errors, JSON.stringify(body)).to.have.length(1);
+  return { code: body.errors[0].extensions.code, message: body.errors[0].message };
+}
+
 async function bytes(response: Response): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
@@ -194,7 +201,9 @@ describe('QR images and posters of a venue (public files)', () => {
       const response = await get(path);
       expect(response.status, path).to.equal(404);
       expect(response.headers.get('content-type'), path).to.match(/^application\/json/);
-      expect(((await response.json()) as any).error, path).to.include('No venue has the id');
+      const { code, message } = await refusal(response);
+      expect(code, path).to.equal('NOT_FOUND');
+      expect(message, path).to.include('No venue has the id');
     }
   });
 
@@ -204,7 +213,9 @@ describe('QR images and posters of a venue (public files)', () => {
     for (const file of ['qr.svg', 'qr.png', 'poster.pdf']) {
       const response = await get(`/venues/${closed}/${file}`);
       expect(response.status, file).to.equal(410);
-      expect(((await response.json()) as any).error, file).to.include('closed');
+      const { code, message } = await refusal(response);
+      expect(code, file).to.equal('GONE');
+      expect(message, file).to.include('closed');
     }
   });
 });
@@ -268,22 +279,22 @@ describe('GET /posters.pdf?unitCode=… (bulk posters)', () => {
       const response = await get('/posters.pdf?unitCode=00001', as);
       expect(response.status).to.equal(401);
       expect(response.headers.get('www-authenticate')).to.equal('Bearer');
-      const body = (await response.json()) as any;
-      expect(body.code).to.equal('UNAUTHENTICATED');
-      expect(body.error).to.be.a('string').that.is.not.empty;
+      const { code, message } = await refusal(response);
+      expect(code).to.equal('UNAUTHENTICATED');
+      expect(message).to.be.a('string').that.is.not.empty;
     }
   });
 
   it('answers 403 to an officer outside the unit and to roles that do not print posters', async () => {
     const outside = await get('/posters.pdf?unitCode=00001', 'hoanKiem');
     expect(outside.status).to.equal(403);
-    expect(((await outside.json()) as any).error).to.include('outside your area');
+    expect((await refusal(outside)).message).to.include('outside your area');
     const wardOfficerOnDistrict = await get('/posters.pdf?unitCode=001', 'phucXa');
     expect(wardOfficerOnDistrict.status).to.equal(403);
     for (const caller of ['tracer', 'integrator', 'scanSource'] as const) {
       const response = await get('/posters.pdf?unitCode=00001', caller);
       expect(response.status, caller).to.equal(403);
-      expect(((await response.json()) as any).code, caller).to.equal('FORBIDDEN');
+      expect((await refusal(response)).code, caller).to.equal('FORBIDDEN');
     }
   });
 
@@ -291,7 +302,7 @@ describe('GET /posters.pdf?unitCode=… (bulk posters)', () => {
     for (const query of ['', '?unitCode=', '?unitCode=99999', '?unitCode=abc']) {
       const response = await get(`/posters.pdf${query}`, 'admin');
       expect(response.status, query).to.equal(400);
-      expect(((await response.json()) as any).error, query).to.include('unitCode');
+      expect((await refusal(response)).message, query).to.include('unitCode');
     }
   });
 
@@ -307,8 +318,6 @@ describe('GET /posters.pdf?unitCode=… (bulk posters)', () => {
     );
     const response = await get('/posters.pdf?unitCode=00037', 'admin');
     expect(response.status).to.equal(400);
-    expect(((await response.json()) as any).error).to.include(
-      `${MAX_BULK_POSTERS + 1} open venues`,
-    );
+    expect((await refusal(response)).message).to.include(`${MAX_BULK_POSTERS + 1} open venues`);
   });
 });

@@ -1,4 +1,5 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { appError } from '../../graphql/errors';
 
 /**
  * A field of `ScanInput`, taken as the app sent it. Typed as String, an enum or Boolean, a
@@ -33,9 +34,11 @@ function literalValue(ast: ValueNode): unknown {
     case Kind.VARIABLE:
       // graphql-jit reads a scalar's literal once, when it compiles the operation, without
       // variables: one inside would silently be lost, so it is refused instead
-      throw new GraphQLError(
+      throw appError(
+        'BAD_USER_INPUT',
         `A variable ($${ast.name.value}) cannot stand inside a scan field's value: send the whole field, or all the scans, as a variable.`,
-        { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } },
+        {},
+        { nodes: ast },
       );
   }
 }

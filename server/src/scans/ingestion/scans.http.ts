@@ -21,12 +21,12 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
   return async (req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> => {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Send scans with POST.');
+      return sendError(res, 'METHOD_NOT_ALLOWED', 'Send scans with POST.');
     }
     if (!identity.role) {
+      res.setHeader('www-authenticate', 'Bearer');
       return sendError(
         res,
-        401,
         'UNAUTHENTICATED',
         "Send the scan source's API key: Authorization: Bearer qmk_…",
       );
@@ -34,7 +34,6 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
     if (identity.role !== 'SCAN_SOURCE') {
       return sendError(
         res,
-        403,
         'FORBIDDEN',
         `Only SCAN_SOURCE API keys may send scans; this caller is ${identity.role}.`,
       );
@@ -43,7 +42,6 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
     if (type !== 'application/json') {
       return sendError(
         res,
-        415,
         'UNSUPPORTED_MEDIA_TYPE',
         `Send JSON with Content-Type: application/json${type ? `, not ${type}` : ''}.`,
       );
@@ -52,7 +50,6 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
     if (!raw) {
       return sendError(
         res,
-        413,
         'PAYLOAD_TOO_LARGE',
         `The body is larger than ${MAX_SCAN_BODY_BYTES} bytes: send fewer scans per request.`,
       );
@@ -63,7 +60,6 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
     } catch (error) {
       return sendError(
         res,
-        400,
         'BAD_REQUEST',
         `The body is not valid JSON: ${(error as Error).message}`,
       );
@@ -71,7 +67,6 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return sendError(
         res,
-        400,
         'BAD_REQUEST',
         'Send one scan as a JSON object, or several as { "scans": [ … ] }.',
       );
@@ -79,12 +74,11 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
     const batch = 'scans' in body;
     const items = batch ? (body as { scans: unknown }).scans : [body];
     if (!Array.isArray(items)) {
-      return sendError(res, 400, 'BAD_REQUEST', '"scans" must be an array of scans.');
+      return sendError(res, 'BAD_REQUEST', '"scans" must be an array of scans.');
     }
     if (items.length > MAX_SCANS_PER_REQUEST) {
       return sendError(
         res,
-        413,
         'PAYLOAD_TOO_LARGE',
         `At most ${MAX_SCANS_PER_REQUEST} scans a request, not ${items.length}: send the rest in another.`,
       );
@@ -99,8 +93,7 @@ export function scansHandler(ingestion: ScanIngestion, log: Log) {
       // first. Either way the scan ids make the same request safe to send again.
       return sendError(
         res,
-        stopping ? 503 : 500,
-        'INTERNAL_SERVER_ERROR',
+        stopping ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
         'The scans could not be stored: send the same request again (any that were stored come back as duplicates).',
       );
     }
