@@ -12,7 +12,8 @@ import {
   WardResolver,
   WardStatsResolver,
 } from '../areas/area.resolver';
-import { AuditLogConnectionResolver, AuditResolver } from '../audit/audit.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
+import { AuditLogConnectionResolver } from '../audit/audit.types';
 import { AuthResolver } from '../auth/auth.resolver';
 import { VenueCodeResolver } from '../codes/venue-code.resolver';
 import { ScanResolver } from '../scans/ingestion/scan.resolver';
@@ -22,7 +23,8 @@ import {
   VenueRiskDeclarationsResolver,
   VisitResolver,
 } from '../tracing/exposure.resolver';
-import { VenueConnectionResolver, VenueResolver } from '../venues/venue.resolver';
+import { VenueResolver } from '../venues/venue.resolver';
+import { VenueConnectionResolver } from '../venues/venue.type';
 
 /** The GraphQL schema; `schema.graphql` at the repo root is this, printed (pnpm schema:emit). */
 export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
