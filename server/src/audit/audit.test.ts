@@ -211,7 +211,7 @@ describe('the audit log', () => {
 
   it('does not log plain queries, nor requests that do not parse or validate', async () => {
     await graphqlData('{ venues(first: 5) { totalCount nodes { name } } me { id } }');
-    await graphqlData('{ apiKeys { id } users { email } }');
+    await graphqlData('{ apiKeys { nodes { id } } users { nodes { email } } }');
     await graphql('mutation { registerVenue(input: {');
     await graphql('mutation { registerVenue { id } }');
     expect(await newEntries()).to.have.length(0);

@@ -15,6 +15,7 @@ import {
 import { AuditResolver } from '../audit/audit.resolver';
 import { AuditLogConnectionResolver } from '../audit/audit.types';
 import { AuthResolver } from '../auth/auth.resolver';
+import { ApiKeyConnectionResolver, UserConnectionResolver } from '../auth/auth.types';
 import { VenueCodeResolver } from '../codes/venue-code.resolver';
 import { ScanResolver } from '../scans/ingestion/scan.resolver';
 import { StatsResolver } from '../stats/stats.resolver';
@@ -42,6 +43,8 @@ export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
       VenueConnectionResolver,
       VenueCodeResolver,
       AuthResolver,
+      UserConnectionResolver,
+      ApiKeyConnectionResolver,
       AuditResolver,
       AuditLogConnectionResolver,
       ExposureResolver,
