@@ -222,23 +222,35 @@ async function refreshTokenStillWorks(vars: Vars): Promise<void> {
 }
 
 async function userByEmail(email: string): Promise<any> {
-  const data = await graphqlData<any>('{ users { id email disabledAt } }');
-  return data.users.find((u: any) => u.email === email);
+  const data = await graphqlData<any>(
+    'query($s: String) { users(filter: { search: $s }) { nodes { id email disabledAt } } }',
+    { s: email },
+  );
+  return data.users.nodes.find((u: any) => u.email === email);
 }
 
 async function userById(id: string): Promise<any> {
-  const data = await graphqlData<any>('{ users { id email disabledAt } }');
-  return data.users.find((u: any) => u.id === id);
+  const data = await graphqlData<any>(
+    'query($ids: [ID!]) { users(filter: { ids: $ids }) { nodes { id email disabledAt } } }',
+    { ids: [id] },
+  );
+  return data.users.nodes.find((u: any) => u.id === id);
 }
 
 async function apiKeysNamed(name: string): Promise<any[]> {
-  const data = await graphqlData<any>('{ apiKeys { id name revokedAt } }');
-  return data.apiKeys.filter((k: any) => k.name === name);
+  const data = await graphqlData<any>(
+    'query($s: String) { apiKeys(filter: { search: $s }, first: 500) { nodes { id name revokedAt } } }',
+    { s: name },
+  );
+  return data.apiKeys.nodes.filter((k: any) => k.name === name);
 }
 
 async function apiKeyById(id: string): Promise<any> {
-  const data = await graphqlData<any>('{ apiKeys { id name revokedAt } }');
-  return data.apiKeys.find((k: any) => k.id === id);
+  const data = await graphqlData<any>(
+    'query($ids: [ID!]) { apiKeys(filter: { ids: $ids }) { nodes { id name revokedAt } } }',
+    { ids: [id] },
+  );
+  return data.apiKeys.nodes.find((k: any) => k.id === id);
 }
 
 /** Venues in a list lie inside the caller's district or ward. */
@@ -514,12 +526,26 @@ const ROWS: Row[] = [
       );
     },
   }),
-  row('users', 'Query.users', '{ users { id email role } }', CITY_ADMIN_ONLY, {
-    check: (data) => expect(data.users.map((u: any) => u.email)).to.include('admin@test.quetma.vn'),
-  }),
-  row('apiKeys', 'Query.apiKeys', '{ apiKeys { id name prefix } }', CITY_ADMIN_ONLY, {
-    check: (data) => expect(data.apiKeys.map((k: any) => k.name)).to.include('test integrator'),
-  }),
+  row(
+    'users',
+    'Query.users',
+    '{ users(first: 500) { nodes { id email role } } }',
+    CITY_ADMIN_ONLY,
+    {
+      check: (data) =>
+        expect(data.users.nodes.map((u: any) => u.email)).to.include('admin@test.quetma.vn'),
+    },
+  ),
+  row(
+    'apiKeys',
+    'Query.apiKeys',
+    '{ apiKeys(first: 500) { nodes { id name prefix } } }',
+    CITY_ADMIN_ONLY,
+    {
+      check: (data) =>
+        expect(data.apiKeys.nodes.map((k: any) => k.name)).to.include('test integrator'),
+    },
+  ),
   row(
     'auditLog (first page)',
     'Query.auditLog',
@@ -789,8 +815,10 @@ describe('access matrix: every root query and mutation, for every kind of caller
       const tampered = callerTokens.tamperedToken;
       expect(tampered).to.have.length(tokens.admin.length);
       expect([...tampered].filter((ch, i) => ch !== tokens.admin[i])).to.have.length(1);
-      const keys = await graphqlData<any>('{ apiKeys { name revokedAt } }');
-      const revoked = keys.apiKeys.find((k: any) => k.name === 'matrix revoked integrator');
+      const keys = await graphqlData<any>(
+        '{ apiKeys(filter: { search: "matrix revoked integrator" }) { nodes { name revokedAt } } }',
+      );
+      const revoked = keys.apiKeys.nodes.find((k: any) => k.name === 'matrix revoked integrator');
       expect(revoked.revokedAt).to.be.a('string');
     });
   });

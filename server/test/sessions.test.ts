@@ -94,7 +94,10 @@ async function newUser(role = 'TRACER', unitCode?: string) {
 }
 
 async function userEmails(): Promise<string[]> {
-  return (await graphqlData<any>('{ users { email } }')).users.map((u: any) => u.email);
+  const { users } = await graphqlData<any>('{ users(first: 500) { totalCount nodes { email } } }');
+  // every user on one page, so that a "not listed" below means not there at all
+  expect(users.totalCount).to.equal(users.nodes.length);
+  return users.nodes.map((u: any) => u.email);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -361,9 +364,26 @@ describe('sessions, accounts and API keys', () => {
       });
 
       const listing = await graphql(
-        '{ apiKeys { id name role prefix ownerEmail createdAt expiresAt lastUsedAt revokedAt } }',
+        `
+          query ($ids: [ID!]) {
+            apiKeys(filter: { ids: $ids }) {
+              nodes {
+                id
+                name
+                role
+                prefix
+                ownerEmail
+                createdAt
+                expiresAt
+                lastUsedAt
+                revokedAt
+              }
+            }
+          }
+        `,
+        { ids: [createApiKey.apiKey.id] },
       );
-      const listed = (listing.data as any).apiKeys.find(
+      const listed = (listing.data as any).apiKeys.nodes.find(
         (k: any) => k.id === createApiKey.apiKey.id,
       );
       expect(listed).to.include({ name, prefix, role: 'INTEGRATOR' });

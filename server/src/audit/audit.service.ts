@@ -1,11 +1,12 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
 import type { Identity } from '../auth/identity';
 import { queryRows, type HasConnection } from '../db/sql';
-import { encodeCursor, type PageRequest } from '../graphql/connection';
+import { OrderDirection } from '../graphql/connection';
 import { badInput } from '../graphql/errors';
+import type { ListDefinition } from '../graphql/list-query';
 import { isUuid } from '../graphql/ids';
 import { storableText } from '../protection/text-input';
+import { AuditLogOrderField, type AuditLogFilter } from './audit.types';
 
 export interface AuditEntryInput {
   at: Date;
@@ -26,21 +27,6 @@ export interface AuditEntryInput {
 export interface AuditEntryRow extends Omit<AuditEntryInput, 'actorKind'> {
   id: string;
   actorKind: string;
-}
-
-export interface AuditLogFilter {
-  actorId?: string | null;
-  action?: string | null;
-  outcome?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-}
-
-export interface AuditLogPage {
-  rows: AuditEntryRow[];
-  cursors: string[];
-  hasNextPage: boolean;
-  countTotal: () => Promise<number>;
 }
 
 /** Appends entries in one statement, however many root fields the request had. */
@@ -71,83 +57,34 @@ export async function recordAudit(db: HasConnection, entries: AuditEntryInput[])
   );
 }
 
-const COLUMNS = `id::text as id, at, actor_kind as "actorKind", actor_id as "actorId", actor_label as "actorLabel",
-  role, action, arguments, address, outcome`;
-
-/** Cursor parts: the timestamp as PostgreSQL prints it (microseconds kept) and the id. */
-const CURSOR_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
-const CURSOR_ID = /^\d{1,19}$/;
-
-/** Newest first, keyset-paged on (at, id) so that entries written meanwhile never shift a page. */
-export async function listAuditLog(
-  orm: MikroORM,
-  filter: AuditLogFilter | undefined,
-  page: PageRequest,
-): Promise<AuditLogPage> {
-  const values: unknown[] = [];
-  const param = (value: unknown, cast = '') => {
-    values.push(value);
-    return `$${values.length}${cast}`;
-  };
-  const conditions = filterConditions(filter ?? {}, param);
-  const countValues = [...values];
-  const countSql = `select count(*)::int as n from audit_log ${where(conditions)}`;
-
-  if (page.after) {
-    const [at, id] = readCursor(page.after);
-    const atParam = param(at, '::timestamptz');
-    // `at <= …` first, so the index on `at` bounds the scan; the id breaks ties within an instant
-    conditions.push(`at <= ${atParam} and (at < ${atParam} or id < ${param(id, '::bigint')})`);
-  }
+/**
+ * `Query.auditLog`, newest first by default, keyset-paged on (at, id) so that entries written
+ * meanwhile never shift a page; within one instant the later entry (the larger id) comes first.
+ */
+export const AUDIT_LOG_LIST: ListDefinition<AuditEntryRow, AuditLogFilter, AuditLogOrderField> = {
+  name: 'auditLog',
+  from: 'audit_log',
+  columns: `id::text as id, at, actor_kind as "actorKind", actor_id as "actorId", actor_label as "actorLabel",
+    role, action, arguments, address, outcome`,
+  filters: {
+    actorId: (actorId, param) => {
+      if (!isUuid(actorId))
+        throw badInput('actorId', `is not a user or API key id (a UUID): ${actorId}`);
+      return `actor_id = ${param(actorId.toLowerCase(), '::uuid')}`;
+    },
+    action: (action, param) => (action ? `action = ${param(action)}` : undefined),
+    outcome: (outcome, param) => (outcome ? `outcome = ${param(outcome)}` : undefined),
+    from: (from, param) => `at >= ${param(from)}`,
+    to: (to, param, _context, filter) => {
+      if (filter.from && filter.from.getTime() >= to.getTime())
+        throw badInput('to', 'must be after from');
+      return `at < ${param(to)}`;
+    },
+  },
+  // `at <= …` leads the cursor's condition, so that the index on `at` bounds the scan
+  sortKeys: { [AuditLogOrderField.AT]: { sql: 'audit_log.at', type: 'timestamptz' } },
+  defaultOrder: [{ field: AuditLogOrderField.AT, direction: OrderDirection.DESC }],
   // qualified: a bare `id` in ORDER BY would sort by the output column, `id::text`, putting 999
   // before 1000 while the cursor compares numbers, so a page boundary there skipped entries
-  const sql = `select ${COLUMNS}, at::text as "atKey" from audit_log ${where(conditions)}
-    order by audit_log.at desc, audit_log.id desc
-    limit ${param(page.first + 1)} offset ${param(page.offset)}`;
-  const rows = await queryRows<AuditEntryRow & { atKey: string }>(orm, sql, values);
-  const hasNextPage = rows.length > page.first;
-  if (hasNextPage) rows.pop();
-  return {
-    rows: rows.map(({ atKey: _atKey, ...row }) => row),
-    cursors: rows.map((row) => encodeCursor([row.atKey, row.id])),
-    hasNextPage,
-    countTotal: async () => (await queryRows<{ n: number }>(orm, countSql, countValues))[0].n,
-  };
-}
-
-function filterConditions(
-  filter: AuditLogFilter,
-  param: (value: unknown, cast?: string) => string,
-): string[] {
-  const conditions: string[] = [];
-  if (filter.actorId) {
-    if (!isUuid(filter.actorId))
-      throw badInput('filter.actorId', `is not a user or API key id (a UUID): ${filter.actorId}`);
-    conditions.push(`actor_id = ${param(filter.actorId.toLowerCase(), '::uuid')}`);
-  }
-  if (filter.action) conditions.push(`action = ${param(filter.action)}`);
-  if (filter.outcome) conditions.push(`outcome = ${param(filter.outcome)}`);
-  if (filter.from) conditions.push(`at >= ${param(filter.from)}`);
-  if (filter.to) conditions.push(`at < ${param(filter.to)}`);
-  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime())
-    throw badInput('filter.to', 'must be after filter.from');
-  return conditions;
-}
-
-function readCursor(cursor: unknown[]): [string, string] {
-  const [at, id] = cursor;
-  if (
-    cursor.length !== 2 ||
-    typeof at !== 'string' ||
-    typeof id !== 'string' ||
-    !CURSOR_AT.test(at) ||
-    !CURSOR_ID.test(id)
-  ) {
-    throw badInput('after', 'is not a cursor of the audit log; start again without `after`');
-  }
-  return [at, id];
-}
-
-function where(conditions: string[]): string {
-  return conditions.length ? `where ${conditions.join(' and ')}` : '';
-}
+  tiebreak: { sql: 'audit_log.id', type: 'bigint', followsOrder: true },
+};

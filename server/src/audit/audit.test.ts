@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { queryRows } from '../db/sql';
 import { graphql, graphqlData, resetData, testEnv, TEST_PASSWORD } from '../../test/harness';
+import { listQuery, walkByCursor, walkByOffset } from '../../test/connections';
 import { registerVenue } from '../../test/factories';
 import { AUDITED_QUERY_FIELDS } from './audit.plugin';
 import { recordAudit, type AuditEntryInput } from './audit.service';
@@ -23,8 +24,9 @@ const LOGIN = `mutation Login($email: String!, $password: String!) {
   login(email: $email, password: $password) { accessToken refreshToken user { email } } }`;
 const CREATE_KEY = `mutation CreateKey($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { id prefix } } }`;
-const AUDIT_LOG = `query Audit($filter: AuditLogFilter, $first: Int, $after: String) {
-  auditLog(filter: $filter, first: $first, after: $after) {
+const AUDIT_LOG = `query Audit($filter: AuditLogFilter, $orderBy: [AuditLogOrder!], $first: Int,
+    $after: String, $offset: Int) {
+  auditLog(filter: $filter, orderBy: $orderBy, first: $first, after: $after, offset: $offset) {
     totalCount
     nodes { id at actorKind actorId actorLabel role action arguments address outcome }
     edges { cursor node { id } }
@@ -209,7 +211,7 @@ describe('the audit log', () => {
 
   it('does not log plain queries, nor requests that do not parse or validate', async () => {
     await graphqlData('{ venues(first: 5) { totalCount nodes { name } } me { id } }');
-    await graphqlData('{ apiKeys { id } users { email } }');
+    await graphqlData('{ apiKeys { nodes { id } } users { nodes { email } } }');
     await graphql('mutation { registerVenue(input: {');
     await graphql('mutation { registerVenue { id } }');
     expect(await newEntries()).to.have.length(0);
@@ -368,6 +370,50 @@ describe('the audit log', () => {
       // newest first: within one instant, the later entry (the larger id) first
       const newestFirst = written.map((e) => e.id).sort((a, b) => Number(BigInt(b) - BigInt(a)));
       expect(listed).to.deep.equal(newestFirst);
+
+      // and the same entries oldest first, by cursor and by offset: the earlier entry first
+      const list = listQuery('auditLog', 'AuditLogFilter', 'AuditLogOrder', 'id');
+      const oldestFirst = [...newestFirst].reverse();
+      const orderBy = [{ field: 'AT', direction: 'ASC' }];
+      for (const first of [1, 4]) {
+        expect(await walkByCursor(list, { filter, orderBy }, first, 15)).to.deep.equal(oldestFirst);
+        expect(await walkByOffset(list, { filter, orderBy }, first, 15)).to.deep.equal(oldestFirst);
+        expect(await walkByOffset(list, { filter }, first, 15)).to.deep.equal(newestFirst);
+      }
+      // a cursor of the newest-first order is not read back oldest first
+      const newest = (await graphqlData<any>(AUDIT_LOG, { filter, first: 2 })).auditLog;
+      const reused = await graphql(AUDIT_LOG, {
+        filter,
+        orderBy,
+        after: newest.pageInfo.endCursor,
+      });
+      expect(reused.errors?.[0].extensions).to.include({ code: 'BAD_USER_INPUT', field: 'after' });
+    });
+
+    it('lists oldest first for orderBy AT ASC, and skips entries with offset', async () => {
+      const names = (page: any) => page.nodes.map((n: any) => n.arguments.input.name);
+      const oldest = (
+        await graphqlData<any>(AUDIT_LOG, {
+          filter: filterOfTest(),
+          orderBy: [{ field: 'AT', direction: 'ASC' }],
+        })
+      ).auditLog;
+      expect(names(oldest)).to.deep.equal(['Quán Một', 'Quán Hai', 'Quán Ba']);
+      const skipped = (
+        await graphqlData<any>(AUDIT_LOG, { filter: filterOfTest(), first: 1, offset: 1 })
+      ).auditLog;
+      expect(names(skipped)).to.deep.equal(['Quán Hai']);
+      expect(skipped.totalCount).to.equal(3);
+      expect(skipped.pageInfo).to.include({ hasNextPage: true, hasPreviousPage: true });
+    });
+
+    it('refuses a to that is not after from, and an actor id that is not a UUID, naming them', async () => {
+      const early = await graphql(AUDIT_LOG, {
+        filter: { from: '2031-03-05T00:00:00Z', to: '2031-03-05T00:00:00Z' },
+      });
+      expect(early.errors?.[0].extensions).to.include({ code: 'BAD_USER_INPUT', field: 'to' });
+      const actor = await graphql(AUDIT_LOG, { filter: { actorId: 'admin' } });
+      expect(actor.errors?.[0].extensions).to.include({ code: 'BAD_USER_INPUT', field: 'actorId' });
     });
 
     it('filters by actor and outcome', async () => {

@@ -1,8 +1,8 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Role } from '@quetma/shared';
 import { RoleEnum } from '../auth/auth.types';
-import { PageInfo } from '../graphql/connection';
+import { connectionTypes, orderInput } from '../graphql/connection';
 import type { AuditEntryRow } from './audit.service';
 
 @ObjectType({
@@ -48,29 +48,15 @@ export class AuditEntry {
   outcome!: string;
 }
 
-@ObjectType()
-export class AuditEntryEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => AuditEntry)
-  node!: AuditEntryRow;
-}
-
-@ObjectType({ description: 'A page of the audit log, newest first (Relay connection).' })
-export class AuditLogConnection {
-  @Field(() => [AuditEntry])
-  nodes!: AuditEntryRow[];
-
-  @Field(() => [AuditEntryEdge])
-  edges!: AuditEntryEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  /** Run only when `totalCount` is asked for: the log only grows. */
-  countTotal!: () => Promise<number>;
-}
+export const { Connection: AuditLogConnection, TotalCountResolver: AuditLogConnectionResolver } =
+  connectionTypes<AuditEntryRow>({
+    node: AuditEntry,
+    edge: 'AuditEntryEdge',
+    connection: 'AuditLogConnection',
+    description:
+      'A page of the audit log, newest first unless orderBy says otherwise (Relay connection).',
+    totalCountDescription: 'Entries matching the filter, over all pages.',
+  });
 
 @InputType({ description: 'Which audit entries to list; every given condition must hold.' })
 export class AuditLogFilter {
@@ -89,3 +75,14 @@ export class AuditLogFilter {
   @Field(() => DateTimeResolver, { nullable: true, description: 'Before this instant.' })
   to?: Date;
 }
+
+export enum AuditLogOrderField {
+  AT = 'AT',
+}
+registerEnumType(AuditLogOrderField, {
+  name: 'AuditLogOrderField',
+  description:
+    'Sort keys for the audit log; entries of one instant follow in the order they were written.',
+});
+
+export const AuditLogOrder = orderInput('AuditLogOrder', AuditLogOrderField);

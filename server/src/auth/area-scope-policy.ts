@@ -1,4 +1,5 @@
-import type { VenueConnection, VenueRow } from '../venues/venue.type';
+import type { Connection } from '../graphql/connection';
+import type { VenueRow } from '../venues/venue.type';
 import {
   areaFree,
   CITY_WIDE,
@@ -22,7 +23,7 @@ type Rules = ScopeRule | readonly ScopeRule[];
 
 const UNITS_ARE_PUBLIC = areaFree('the names and codes of units are public; their figures are not');
 const OWN_SESSION = areaFree("the caller's own account and session");
-const venueNodes = resultUnits((page: VenueConnection) => page.nodes.map((v) => v.wardCode));
+const venueNodes = resultUnits((page: Connection<VenueRow>) => page.nodes.map((v) => v.wardCode));
 
 export const ROOT_FIELD_SCOPE: Record<string, Rules> = {
   'Query.city': UNITS_ARE_PUBLIC,

@@ -1,10 +1,15 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { PageArgs, pageComplexity, type Connection, type Order } from '../graphql/connection';
+import { listPage } from '../graphql/list-query';
 import type { GraphQLContext } from '../graphql/context';
 import { tooManyRequests } from '../graphql/errors';
 import { requireUuid } from '../graphql/ids';
-import { createApiKey, listApiKeys, revokeApiKey } from './api-keys/api-key.service';
+import { ApiKeyFilter, ApiKeyOrder, type ApiKeyOrderField } from './api-keys/api-key-list.input';
+import { API_KEY_LIST } from './api-keys/api-key-list.query';
+import { createApiKey, revokeApiKey, type ApiKeyRow } from './api-keys/api-key.service';
 import {
   ApiKey,
+  ApiKeyConnection,
   Caller,
   CallerKind,
   CreateApiKeyInput,
@@ -12,6 +17,7 @@ import {
   CreateUserInput,
   Session,
   User,
+  UserConnection,
 } from './auth.types';
 import {
   login,
@@ -19,7 +25,9 @@ import {
   refreshSession,
   type Session as SessionRow,
 } from './sessions/session.service';
-import { createUser, disableUser, findUser, listUsers } from './users/user.service';
+import { UserFilter, UserOrder, type UserOrderField } from './users/user-list.input';
+import { USER_LIST } from './users/user-list.query';
+import { createUser, disableUser, findUser, type UserRow } from './users/user.service';
 
 const tooManyLogins = (retryAfterSeconds: number) =>
   tooManyRequests(
@@ -80,9 +88,17 @@ export class AuthResolver {
     };
   }
 
-  @Query(() => [User])
-  async users(@Ctx() ctx: GraphQLContext): Promise<User[]> {
-    return listUsers(ctx.orm);
+  @Query(() => UserConnection, {
+    complexity: pageComplexity,
+    description: 'People who log in, filtered, sorted and paged (at most 500 a page).',
+  })
+  users(
+    @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs, { validate: false }) page: PageArgs,
+    @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
+    @Arg('orderBy', () => [UserOrder], { nullable: true }) orderBy?: Order<UserOrderField>[],
+  ): Promise<Connection<UserRow>> {
+    return listPage(ctx.orm, USER_LIST, { ...page, filter, orderBy }, ctx.areas);
   }
 
   @Mutation(() => User, { description: 'Creates an account for a person (machines get API keys).' })
@@ -98,9 +114,18 @@ export class AuthResolver {
     return await disableUser(ctx.orm, requireUuid(id, 'id', 'a user'), ctx.now());
   }
 
-  @Query(() => [ApiKey])
-  async apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
-    return listApiKeys(ctx.orm);
+  @Query(() => ApiKeyConnection, {
+    complexity: pageComplexity,
+    description:
+      'API keys, newest first by default, filtered, sorted and paged (at most 500 a page).',
+  })
+  apiKeys(
+    @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs, { validate: false }) page: PageArgs,
+    @Arg('filter', () => ApiKeyFilter, { nullable: true }) filter?: ApiKeyFilter,
+    @Arg('orderBy', () => [ApiKeyOrder], { nullable: true }) orderBy?: Order<ApiKeyOrderField>[],
+  ): Promise<Connection<ApiKeyRow>> {
+    return listPage(ctx.orm, API_KEY_LIST, { ...page, filter, orderBy }, ctx.now());
   }
 
   @Mutation(() => CreatedApiKey, {

@@ -1,7 +1,10 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ROLES, type Role } from '@quetma/shared';
+import { connectionTypes } from '../graphql/connection';
 import { API_KEY_ROLES, type ApiKeyRole } from './api-keys/api-key.entity';
+import type { ApiKeyRow } from './api-keys/api-key.service';
+import type { UserRow } from './users/user.service';
 
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
 registerEnumType(RoleEnum, {
@@ -46,6 +49,15 @@ export class User {
   @Field(() => DateTimeResolver, { nullable: true })
   disabledAt!: Date | null;
 }
+
+export const { Connection: UserConnection, TotalCountResolver: UserConnectionResolver } =
+  connectionTypes<UserRow>({
+    node: User,
+    edge: 'UserEdge',
+    connection: 'UserConnection',
+    description: 'A page of users (Relay connection).',
+    totalCountDescription: 'Users matching the filter, over all pages.',
+  });
 
 @ObjectType({ description: 'Who is calling.' })
 export class Caller {
@@ -121,6 +133,15 @@ export class ApiKey {
   @Field(() => DateTimeResolver, { nullable: true })
   revokedAt!: Date | null;
 }
+
+export const { Connection: ApiKeyConnection, TotalCountResolver: ApiKeyConnectionResolver } =
+  connectionTypes<ApiKeyRow>({
+    node: ApiKey,
+    edge: 'ApiKeyEdge',
+    connection: 'ApiKeyConnection',
+    description: 'A page of API keys (Relay connection).',
+    totalCountDescription: 'API keys matching the filter, over all pages.',
+  });
 
 @ObjectType()
 export class CreatedApiKey {

@@ -1,5 +1,16 @@
-import { Field, ObjectType } from 'type-graphql';
-import { badInput } from './errors';
+import {
+  ArgsType,
+  Field,
+  FieldResolver,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+  type ClassType,
+} from 'type-graphql';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -21,49 +32,113 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-export interface PageRequest {
-  first: number;
-  after: unknown[] | undefined;
-  offset: number;
+/** A page of a list as every list query answers it (see list-query.ts). */
+export interface Connection<Row> {
+  nodes: Row[];
+  edges: { cursor: string; node: Row }[];
+  pageInfo: PageInfo;
+  /** Run only when `totalCount` is asked for: counting costs more than a page on a large list. */
+  countTotal: () => Promise<number>;
 }
 
-/** Checks `first`, `after` and `offset` and decodes the cursor; errors name the argument. */
-export function readPageArgs(
-  first: number | undefined | null,
-  after: string | undefined | null,
-  offset: number | undefined | null,
-): PageRequest {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw badInput(
-      'first',
-      `must be between 1 and ${MAX_PAGE_SIZE} (got ${size}); page on with \`after\``,
-    );
-  }
-  const skip = offset ?? 0;
-  if (!Number.isInteger(skip) || skip < 0 || skip > MAX_OFFSET) {
-    throw badInput(
-      'offset',
-      `must be between 0 and ${MAX_OFFSET} (got ${skip}); page further with \`after\``,
-    );
-  }
-  return { first: size, after: after ? decodeCursor(after) : undefined, offset: skip };
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
+/** One item of a list's `orderBy`: a sort key and its direction. */
+export interface Order<Field extends string> {
+  field: Field;
+  direction?: OrderDirection | null;
 }
 
-/** Cursors are opaque to clients: the sort key of a row, as base64url JSON. */
-export function encodeCursor(key: unknown[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+/**
+ * `first`, `after` and `offset`, the same on every list; listPage() checks them (so resolvers
+ * take them with `validate: false`: class-validator has nothing to check here).
+ */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: 'Page size: 1 to 500, default 50.' })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Rows to skip (after `after`, if given).',
+  })
+  offset?: number;
 }
 
-export function decodeCursor(cursor: string): unknown[] {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key)) return key;
-  } catch {
-    // reported below
+/** A page costs its size times what each row asks for (query-shape.ts adds it up). */
+export const pageComplexity: ComplexityEstimator = ({ args, childComplexity }) =>
+  1 + (args.first ?? DEFAULT_PAGE_SIZE) * childComplexity;
+
+/**
+ * The `orderBy` item of a list, `{ field, direction }`, named e.g. `VenueOrder` over the enum of
+ * its sort keys (which must be registered with type-graphql).
+ */
+export function orderInput<Field extends string>(
+  name: string,
+  fields: Record<string, Field>,
+): ClassType<Order<Field>> {
+  @InputType(name)
+  class OrderInput {
+    @Field(() => fields)
+    field!: Field;
+
+    // nullable with a default: graphql-jit does not fill input defaults in variables, so the
+    // list query reads a missing direction as ASC too
+    @Field(() => OrderDirection, { nullable: true, defaultValue: OrderDirection.ASC })
+    direction?: OrderDirection;
   }
-  throw badInput(
-    'after',
-    'is not a cursor this API gave out; use a pageInfo.endCursor or edge cursor',
-  );
+  return OrderInput;
+}
+
+/**
+ * The GraphQL types of a list's connection: `<node>Edge { cursor node }` and
+ * `<connection> { totalCount nodes edges pageInfo }`, and the resolver of `totalCount`, which
+ * goes in the schema's resolvers (schema.ts).
+ */
+export function connectionTypes<Row>(options: {
+  node: ClassType;
+  edge: string;
+  connection: string;
+  description: string;
+  totalCountDescription: string;
+}): { Connection: ClassType<Connection<Row>>; TotalCountResolver: ClassType } {
+  @ObjectType(options.edge)
+  class Edge {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(() => options.node)
+    node!: Row;
+  }
+
+  @ObjectType(options.connection, { description: options.description })
+  class ConnectionType implements Connection<Row> {
+    @Field(() => [options.node])
+    nodes!: Row[];
+
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    countTotal!: () => Promise<number>;
+  }
+
+  @Resolver(() => ConnectionType)
+  class TotalCountResolver {
+    @FieldResolver(() => Int, { description: options.totalCountDescription })
+    totalCount(@Root() connection: Connection<Row>): Promise<number> {
+      return connection.countTotal();
+    }
+  }
+
+  return { Connection: ConnectionType, TotalCountResolver };
 }

@@ -12,8 +12,10 @@ import {
   WardResolver,
   WardStatsResolver,
 } from '../areas/area.resolver';
-import { AuditLogConnectionResolver, AuditResolver } from '../audit/audit.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
+import { AuditLogConnectionResolver } from '../audit/audit.types';
 import { AuthResolver } from '../auth/auth.resolver';
+import { ApiKeyConnectionResolver, UserConnectionResolver } from '../auth/auth.types';
 import { VenueCodeResolver } from '../codes/venue-code.resolver';
 import { ScanResolver } from '../scans/ingestion/scan.resolver';
 import { StatsResolver } from '../stats/stats.resolver';
@@ -22,7 +24,8 @@ import {
   VenueRiskDeclarationsResolver,
   VisitResolver,
 } from '../tracing/exposure.resolver';
-import { VenueConnectionResolver, VenueResolver } from '../venues/venue.resolver';
+import { VenueResolver } from '../venues/venue.resolver';
+import { VenueConnectionResolver } from '../venues/venue.type';
 import { enforceAreaScope } from '../auth/area-scope-enforcement';
 
 /** The GraphQL schema; `schema.graphql` at the repo root is this, printed (pnpm schema:emit). */
@@ -41,6 +44,8 @@ export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
       VenueConnectionResolver,
       VenueCodeResolver,
       AuthResolver,
+      UserConnectionResolver,
+      ApiKeyConnectionResolver,
       AuditResolver,
       AuditLogConnectionResolver,
       ExposureResolver,

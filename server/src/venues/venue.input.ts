@@ -14,6 +14,7 @@ import {
   type VenueCategory,
   type VenueStatus,
 } from '@quetma/shared';
+import { orderInput } from '../graphql/connection';
 import { ScanStatusEnum, VenueCategoryEnum, VenueStatusEnum } from './venue.type';
 
 /** Venue QR registration began in 2020; an earlier date is a typo (and year 0 breaks storage). */
@@ -80,22 +81,7 @@ registerEnumType(VenueOrderField, {
     'Sort keys for venues; ties are broken by id. Never-scanned venues sort as the oldest LAST_SCAN_AT.',
 });
 
-export enum OrderDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
-registerEnumType(OrderDirection, { name: 'OrderDirection' });
-
-@InputType()
-export class VenueOrder {
-  @Field(() => VenueOrderField)
-  field!: VenueOrderField;
-
-  // nullable with a default: graphql-jit does not fill input defaults in variables, so the
-  // code reads a missing direction as ASC too
-  @Field(() => OrderDirection, { nullable: true, defaultValue: OrderDirection.ASC })
-  direction?: OrderDirection;
-}
+export const VenueOrder = orderInput('VenueOrder', VenueOrderField);
 
 @InputType()
 export class RegisterVenueInput {

@@ -1,59 +1,42 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { addDays, localDayOf, localDayStart, type ScanStatus } from '@quetma/shared';
 import { City, District, Ward } from '../areas/administrative-unit.type';
 import type { AreaUnit } from '../areas/area-directory';
 import { VenueCode } from '../codes/venue-code.type';
-import { DEFAULT_PAGE_SIZE, readPageArgs } from '../graphql/connection';
+import { PageArgs, pageComplexity, type Connection, type Order } from '../graphql/connection';
+import { listPage } from '../graphql/list-query';
 import type { GraphQLContext } from '../graphql/context';
 import { requireUuid } from '../graphql/ids';
-import { RegisterVenueInput, UpdateVenueInput, VenueFilter, VenueOrder } from './venue.input';
-import { listVenues } from './venue-list.query';
+import {
+  RegisterVenueInput,
+  UpdateVenueInput,
+  VenueFilter,
+  VenueOrder,
+  type VenueOrderField,
+} from './venue.input';
+import { VENUE_LIST } from './venue-list.query';
 import { closeVenue, registerVenue, updateVenue, type VenueRules } from './venue.service';
 import { ScanStatusEnum, Venue, VenueConnection, type VenueRow } from './venue.type';
 
 @Resolver(() => Venue)
 export class VenueResolver {
   @Query(() => VenueConnection, {
-    // a page costs its size times what each venue asks for
-    complexity: ({ args, childComplexity }) =>
-      1 + (args.first ?? DEFAULT_PAGE_SIZE) * childComplexity,
+    complexity: pageComplexity,
     description: 'Venues, filtered, sorted and paged (at most 500 a page).',
   })
-  async venues(
+  venues(
     @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs, { validate: false }) page: PageArgs,
     @Arg('filter', () => VenueFilter, { nullable: true }) filter?: VenueFilter,
-    @Arg('orderBy', () => [VenueOrder], { nullable: true }) orderBy?: VenueOrder[],
-    @Arg('first', () => Int, { nullable: true, description: 'Page size: 1 to 500, default 50.' })
-    first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('offset', () => Int, {
-      nullable: true,
-      description: 'Rows to skip (after `after`, if given).',
-    })
-    offset?: number,
-  ): Promise<VenueConnection> {
-    const page = readPageArgs(first, after, offset);
-    const result = await listVenues(
+    @Arg('orderBy', () => [VenueOrder], { nullable: true }) orderBy?: Order<VenueOrderField>[],
+  ): Promise<Connection<VenueRow>> {
+    return listPage(
       ctx.orm,
-      ctx.areas,
-      filter,
-      orderBy,
-      page,
-      ctx.now(),
-      ctx.identity.scope,
+      VENUE_LIST,
+      { ...page, filter, orderBy },
+      { areas: ctx.areas, now: ctx.now(), scope: ctx.identity.scope },
     );
-    return {
-      nodes: result.rows,
-      edges: result.rows.map((node, i) => ({ node, cursor: result.cursors[i] })),
-      pageInfo: {
-        hasNextPage: result.hasNextPage,
-        hasPreviousPage: Boolean(page.after) || page.offset > 0,
-        startCursor: result.cursors[0] ?? null,
-        endCursor: result.cursors[result.cursors.length - 1] ?? null,
-      },
-      countTotal: result.countTotal,
-    };
   }
 
   @Query(() => Venue, { nullable: true })
@@ -125,14 +108,6 @@ export class VenueResolver {
   @FieldResolver(() => VenueCode, { nullable: true, description: 'The code version in force.' })
   currentCode(@Root() venue: VenueRow, @Ctx() ctx: GraphQLContext): Promise<VenueCode | null> {
     return ctx.loaders.currentCode.load(venue.id);
-  }
-}
-
-@Resolver(() => VenueConnection)
-export class VenueConnectionResolver {
-  @FieldResolver(() => Int, { description: 'Venues matching the filter, over all pages.' })
-  totalCount(@Root() connection: VenueConnection): Promise<number> {
-    return connection.countTotal();
   }
 }
 

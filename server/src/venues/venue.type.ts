@@ -8,7 +8,7 @@ import {
   type VenueCategory,
   type VenueStatus,
 } from '@quetma/shared';
-import { PageInfo } from '../graphql/connection';
+import { connectionTypes } from '../graphql/connection';
 
 export const VenueCategoryEnum = Object.fromEntries(
   Object.keys(VENUE_CATEGORIES).map((c) => [c, c]),
@@ -111,26 +111,11 @@ export class Venue {
   totalScans!: number;
 }
 
-@ObjectType()
-export class VenueEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Venue)
-  node!: VenueRow;
-}
-
-@ObjectType({ description: 'A page of venues (Relay connection).' })
-export class VenueConnection {
-  @Field(() => [Venue])
-  nodes!: VenueRow[];
-
-  @Field(() => [VenueEdge])
-  edges!: VenueEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  /** Run only when `totalCount` is asked for: counting a city's venues costs more than a page. */
-  countTotal!: () => Promise<number>;
-}
+export const { Connection: VenueConnection, TotalCountResolver: VenueConnectionResolver } =
+  connectionTypes<VenueRow>({
+    node: Venue,
+    edge: 'VenueEdge',
+    connection: 'VenueConnection',
+    description: 'A page of venues (Relay connection).',
+    totalCountDescription: 'Venues matching the filter, over all pages.',
+  });

@@ -16,6 +16,14 @@ export class ApiKeyEntity {
   @Property({ type: 'text' })
   name!: string;
 
+  /** Name and prefix folded for search (no case, no diacritics: shared/src/search-text.ts). */
+  @Property({ type: 'text' })
+  searchText!: string;
+
+  /** The name folded, for a sort order that puts Đ with D. */
+  @Property({ type: 'text' })
+  nameSort!: string;
+
   @Enum({ items: () => API_KEY_ROLES, type: 'text' })
   role!: ApiKeyRole;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { queryRows } from '../../db/sql';
 import { badInput, notFound } from '../../graphql/errors';
+import { accountSearchColumns } from '../account-search';
 import { newApiKey } from './api-key-format';
 import { forgetApiKey } from '../authenticate';
 import type { ApiKeyRole } from './api-key.entity';
@@ -19,7 +20,7 @@ export interface ApiKeyRow {
   revokedAt: Date | null;
 }
 
-const KEY_COLUMNS = `k.id, k.name, k.role, k.owner_id as "ownerId", u.email as "ownerEmail", k.prefix,
+export const KEY_COLUMNS = `k.id, k.name, k.role, k.owner_id as "ownerId", u.email as "ownerEmail", k.prefix,
   k.created_at as "createdAt", k.expires_at as "expiresAt", k.last_used_at as "lastUsedAt", k.revoked_at as "revokedAt"`;
 
 /** Creates a key; the full key is returned this once and never stored. */
@@ -35,12 +36,24 @@ export async function createApiKey(
     throw badInput('expiresAt', 'must be in the future');
   }
   const made = newApiKey();
+  const search = accountSearchColumns.apiKey(name, made.prefix);
   const id = randomUUID();
   await queryRows(
     orm,
-    `insert into api_key (id, name, role, owner_id, prefix, secret_hash, created_at, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, name, input.role, ownerId, made.prefix, made.secretHash, now, input.expiresAt ?? null],
+    `insert into api_key (id, name, search_text, name_sort, role, owner_id, prefix, secret_hash, created_at, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      id,
+      name,
+      search.searchText,
+      search.nameSort,
+      input.role,
+      ownerId,
+      made.prefix,
+      made.secretHash,
+      now,
+      input.expiresAt ?? null,
+    ],
   );
   return { key: (await findApiKey(orm, id))!, secret: made.key };
 }
@@ -52,13 +65,6 @@ export async function findApiKey(orm: MikroORM, id: string): Promise<ApiKeyRow |
     [id],
   );
   return rows[0];
-}
-
-export function listApiKeys(orm: MikroORM): Promise<ApiKeyRow[]> {
-  return queryRows<ApiKeyRow>(
-    orm,
-    `select ${KEY_COLUMNS} from api_key k join app_user u on u.id = k.owner_id order by k.created_at desc`,
-  );
 }
 
 /** Revokes a key at once; revoking twice keeps the first time. */

@@ -25,6 +25,14 @@ export class UserEntity {
   @Property({ type: 'text' })
   name!: string;
 
+  /** Email and name folded for search (no case, no diacritics: shared/src/search-text.ts). */
+  @Property({ type: 'text' })
+  searchText!: string;
+
+  /** The name folded, for a sort order that puts Đ with D. */
+  @Property({ type: 'text' })
+  nameSort!: string;
+
   @Enum({ items: () => ROLES, type: 'text' })
   role!: Role;
 

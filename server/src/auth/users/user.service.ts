@@ -4,6 +4,7 @@ import type { Role } from '@quetma/shared';
 import type { AreaDirectory } from '../../areas/area-directory';
 import { queryRows, type HasConnection } from '../../db/sql';
 import { badInput, conflict, notFound } from '../../graphql/errors';
+import { accountSearchColumns } from '../account-search';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../sessions/passwords';
 
 export interface NewUser {
@@ -59,20 +60,27 @@ export async function createUser(
     throw badInput('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   const passwordHash = await hashPassword(input.password);
+  const search = accountSearchColumns.user(email, name);
   const rows = await queryRows<UserRow>(
     orm,
-    `insert into app_user (id, email, name, role, unit_code, password_hash, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7)
+    `insert into app_user (id, email, name, search_text, name_sort, role, unit_code, password_hash, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      on conflict (email) do nothing
      returning ${USER_COLUMNS}`,
-    [randomUUID(), email, name, input.role, unitCode, passwordHash, now],
+    [
+      randomUUID(),
+      email,
+      name,
+      search.searchText,
+      search.nameSort,
+      input.role,
+      unitCode,
+      passwordHash,
+      now,
+    ],
   );
   if (!rows[0]) throw conflict(`An account with the email ${email} exists already.`, 'email');
   return rows[0];
-}
-
-export function listUsers(orm: MikroORM): Promise<UserRow[]> {
-  return queryRows<UserRow>(orm, `select ${USER_COLUMNS} from app_user order by email`);
 }
 
 export async function findUser(db: HasConnection, id: string): Promise<UserRow | undefined> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '@quetma/shared';
 import type { AreaDirectory } from '../../areas/area-directory';
+import { accountSearchColumns } from '../../auth/account-search';
 import { apiKeyFromParts } from '../../auth/api-keys/api-key-format';
 import { createUser } from '../../auth/users/user.service';
 import { analyzeTables } from '../analyze';
@@ -58,12 +59,22 @@ export async function seedDemoAccounts(orm: MikroORM, areas: AreaDirectory, now:
   ]);
   let keysMade = 0;
   for (const key of DEMO_KEYS) {
+    const search = accountSearchColumns.apiKey(key.name, key.prefix);
     const made = await queryRows(
       orm,
-      `insert into api_key (id, name, role, owner_id, prefix, secret_hash, created_at)
-       values (gen_random_uuid(), $1, $2, $3, $4, $5, $6) on conflict (prefix) do nothing
+      `insert into api_key (id, name, search_text, name_sort, role, owner_id, prefix, secret_hash, created_at)
+       values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8) on conflict (prefix) do nothing
        returning id`,
-      [key.name, key.role, admin.id, key.prefix, key.secretHash, now],
+      [
+        key.name,
+        search.searchText,
+        search.nameSort,
+        key.role,
+        admin.id,
+        key.prefix,
+        key.secretHash,
+        now,
+      ],
     );
     keysMade += made.length;
   }
