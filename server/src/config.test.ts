@@ -129,3 +129,13 @@ describe('venue code signing keys', () => {
     expect(message).to.include('CODE_KEY_ID=k9 is not one of the ids in CODE_SIGNING_KEYS');
   });
 });
+
+describe('the job worker setting', () => {
+  it('runs jobs in every process unless JOBS_WORKER says otherwise', () => {
+    expect(loadConfig({}).jobsWorker).to.equal(true);
+    expect(loadConfig({ JOBS_WORKER: 'false' }).jobsWorker).to.equal(false);
+    expect(problemsOf({ JOBS_WORKER: 'sometimes' })).to.include(
+      'JOBS_WORKER: must be true or false',
+    );
+  });
+});

@@ -33,6 +33,8 @@ export interface Config {
   codeSigningKeys: Map<string, Buffer>;
   /** Person-level scan data older than this many days is deleted (whole daily partitions). */
   scanRetentionDays: number;
+  /** Run queued and scheduled jobs in this process (false: it only queues them, jobs/job-queue.ts). */
+  jobsWorker: boolean;
   /** How far ahead of the server's clock a device's scan time may be. */
   scanClockSkewSeconds: number;
   /** Tracing: how long a visit lasts when no check-out was scanned. */
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
       parseSigningKeys(DEV_CODE_SIGNING_KEYS),
     ),
     scanRetentionDays: read('SCAN_RETENTION_DAYS', (raw) => parseWhole(raw, 1, 3_650), 30),
+    jobsWorker: read('JOBS_WORKER', parseBoolean, true),
     scanClockSkewSeconds: read('SCAN_CLOCK_SKEW_SECONDS', (raw) => parseWhole(raw, 0, 3_600), 300),
     defaultStayMinutes: read('DEFAULT_STAY_MINUTES', (raw) => parseWhole(raw, 1, 1_440), 60),
     jwtSecret: secret('JWT_SECRET', parseSecret, Buffer.from(DEV_JWT_SECRET)),

@@ -6,9 +6,11 @@ import { openDatabase } from './db/database';
 import { seedDemoData } from './db/seeders/demo.seeder';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoAccounts } from './db/seeders/demo-accounts.seeder';
 import { seedHanoiUnits } from './db/seeders/units.seeder';
-import { scheduleScanRetention } from './scans/retention/retention';
+import { jobDefinitions } from './jobs/job-registry';
+import { startJobQueue } from './jobs/job-queue';
+import { describeError } from './http/log-error';
 
-/** Start-up (config, database, units, demo data, HTTP, retention); stops on SIGINT/SIGTERM. */
+/** Start-up (config, database, units, demo data, HTTP, the job queue); stops on SIGINT/SIGTERM. */
 async function main() {
   const config = loadConfig();
   const log = (line: string) => console.log(`[quetma] ${line}`);
@@ -40,12 +42,13 @@ async function main() {
     (message, error) => console.error(`[quetma] ${message}`, error ?? ''),
   );
   const port = await app.listen(config.port, config.host);
-  const stopRetention = scheduleScanRetention(
-    db.orm,
-    config.scanRetentionDays,
-    () => new Date(),
-    (line, error) => (error ? console.error(`[quetma] ${line}`, error) : log(line)),
-  );
+  // retention and every other periodic job: once across all processes (jobs/job-registry.ts)
+  const jobs = await startJobQueue({
+    databaseUrl: db.url,
+    definitions: jobDefinitions({ orm: db.orm, config, now: () => new Date() }),
+    worker: config.jobsWorker,
+    log: (line, error) => (error ? console.error(`[quetma] ${line}`, error) : log(line)),
+  });
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   console.log(`
 quetma is running (${config.mode} mode, ${__filename.endsWith('.js') ? 'compiled' : 'TypeScript sources'}; ready ${process.uptime().toFixed(1)} s after start)
@@ -65,8 +68,9 @@ ${demoKeys.map((k) => `  ${k.name.padEnd(17)} ${k.key}`).join('\n')}
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    stopRetention();
     await app.close();
+    // after HTTP, whose requests may queue jobs; before the database, which runs use
+    await jobs.stop().catch((e) => console.error('[quetma] job queue', describeError(e)));
     await stopListening().catch(() => undefined);
     await db.close().catch(() => undefined);
     process.exit(0);

@@ -3,13 +3,15 @@ import { addDays, localDayStart } from '@quetma/shared';
 import { queryRows } from '../../db/sql';
 import { graphqlData, holdTransaction, resetData, testEnv } from '../../../test/harness';
 import { addScans, closeVenue, registerVenue, type ScanSpec } from '../../../test/factories';
+import { waitFor } from '../../../test/own-database';
+import { startJobQueue } from '../../jobs/job-queue';
 import {
   describeRetention,
   dropExpiredScanPartitions,
   partitionDay,
-  scheduleScanRetention,
   type RetentionResult,
 } from './retention';
+import { scanRetentionJob } from './retention.job';
 
 /**
  * Retention of person-level scan data: 41 days of scans (2021-07-31 … 2021-09-09), today
@@ -235,17 +237,28 @@ describe('scan retention', () => {
     expect(await scanPartitions()).to.not.include('scan_p20210803');
   });
 
-  it('runs on a schedule: once at once, logging what it dropped', async () => {
+  it('runs as the scan-retention job: at once when a server starts, logging what it dropped', async () => {
     await addScans([{ venueId: venue.daily, at: '2021-08-02T10:00:00+07:00' }]);
-    const logged = await new Promise<{ line: string; error?: unknown }>((resolve) => {
-      const stop = scheduleScanRetention(testEnv().orm, 30, testEnv().clock.now, (line, error) => {
-        stop();
-        resolve({ line, error });
-      });
+    const logged: string[] = [];
+    const jobs = await startJobQueue({
+      databaseUrl: testEnv().databaseUrl,
+      definitions: [
+        scanRetentionJob({ orm: testEnv().orm, retentionDays: 30, now: testEnv().clock.now }),
+      ],
+      worker: true,
+      polling: { jobSeconds: 0.5, scheduleSeconds: 1 },
+      log: (line, error) => logged.push(error ? `${line}: ${String(error)}` : line),
     });
-    expect(logged.error).to.equal(undefined);
-    expect(logged.line).to.contain('dropped 1 scan partition(s) (scan_p20210802');
-    expect(logged.line).to.contain(`keeping ${KEPT_FROM} on`);
+    try {
+      await waitFor('the start-up run', () =>
+        logged.some((line) => line.startsWith('job scan-retention (start-up)')),
+      );
+    } finally {
+      await jobs.stop();
+    }
+    const line = logged.find((l) => l.startsWith('job scan-retention (start-up)'))!;
+    expect(line).to.contain('dropped 1 scan partition(s) (scan_p20210802');
+    expect(line).to.contain(`keeping ${KEPT_FROM} on`);
   });
 
   it('drops a partition while a long query reads scans, and scans are stored meanwhile', async () => {

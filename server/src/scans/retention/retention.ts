@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { addDays, DAY_MS, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
+import { addDays, localDayOf, localDayStart, type LocalDay } from '@quetma/shared';
 import { WARD_UNITS_SQL } from '../../areas/ward-units.sql';
 import { queryRows, withPgClient, withPgTransaction, withoutStatementTimeout } from '../../db/sql';
 import { forgetScanPartitions } from '../scan-store';
@@ -145,34 +145,4 @@ export function describeRetention(result: RetentionResult, retentionDays: number
         `; person hashes of ${result.retiredPeopleDays.length} day(s) replaced by their counts` +
         `; ${result.forgottenScanIds} scan id(s) forgotten`;
   return `scan retention (${retentionDays} days, keeping ${result.keptFrom} on): ${what}`;
-}
-
-/**
- * Runs retention now and then every 24 hours, logging what it did; a failure is logged and
- * the next run tries again. The timer does not keep the process alive. Returns a stop function.
- */
-export function scheduleScanRetention(
-  orm: MikroORM,
-  retentionDays: number,
-  now: () => Date,
-  log: (line: string, error?: unknown) => void,
-): () => void {
-  let running = false;
-  const run = async () => {
-    // a run still going (a slow drop) is not started twice
-    if (running) return;
-    running = true;
-    try {
-      const result = await dropExpiredScanPartitions(orm, retentionDays, now());
-      log(describeRetention(result, retentionDays));
-    } catch (error) {
-      log('scan retention failed; it runs again in 24 h', error);
-    } finally {
-      running = false;
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), DAY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }
