@@ -188,7 +188,12 @@ describe('administrative units', () => {
         expect(await waitFor(() => directory.size === size + units)).to.equal(true);
         expect(directory.find('94', 'CITY')?.name).to.equal('Tỉnh Sóc Trăng');
         expect(reports).to.have.length(2);
-        expect(reports[1]).to.match(/^listening for unit changes again after .* \([4-9] attempt/);
+        // at least the three attempts that failed during the 800 ms, then the one that worked; a
+        // loaded machine that took longer over the writes made more
+        const attempts = /^listening for unit changes again after .* \((\d+) attempts/.exec(
+          reports[1],
+        );
+        expect(Number(attempts?.[1]), reports[1]).to.be.at.least(4);
         expect(await queryRows(orm, LISTENERS_SQL)).to.have.length(1);
       } finally {
         await stopListening();
