@@ -190,7 +190,7 @@ describe('administrative units', () => {
         expect(reports).to.have.length(2);
         // at least the three attempts that failed during the 800 ms, then the one that worked; a
         // loaded machine that took longer over the writes made more
-        const attempts = /^listening for unit changes again after .* \((\d+) attempts/.exec(
+        const attempts = /^listening for unit changes again after .* \((\d+) attempt/.exec(
           reports[1],
         );
         expect(Number(attempts?.[1]), reports[1]).to.be.at.least(4);
