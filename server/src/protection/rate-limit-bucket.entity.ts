@@ -10,13 +10,17 @@ export class RateLimitBucketEntity {
   @PrimaryKey({ type: 'text' })
   key!: string;
 
-  /** Tokens left times 60,000 (a millisecond then refills exactly the limit a minute). */
+  /** The limit the bucket was last counted under: tokens a minute, and as many at most. */
+  @Property({ type: 'integer' })
+  perMinute!: number;
+
+  /** Tokens left times 60,000 (a millisecond then refills exactly `perMinute`, whole). */
   @Property({ type: 'bigint' })
   level!: number;
 
-  /** Whether the request that last touched the bucket got a token. */
-  @Property({ type: 'boolean' })
-  taken!: boolean;
+  /** Tokens the last statement gave out, to the requests it counted at once. */
+  @Property({ type: 'integer' })
+  granted!: number;
 
   /** When `level` was last brought up to date. */
   @Property({ type: 'timestamptz' })
@@ -24,7 +28,7 @@ export class RateLimitBucketEntity {
 
   /**
    * When the bucket is full again: a bucket past it is worth nothing (an unknown key starts
-   * full) and is deleted. Not indexed, so that every take is a HOT update of one row.
+   * full) and is deleted. Not indexed, so that every count is a HOT update of one row.
    */
   @Property({ type: 'timestamptz' })
   fullAt!: Date;

@@ -19,9 +19,14 @@ type Clock = ReturnType<typeof manualClock>;
 
 describe('RateLimits (token buckets in PostgreSQL)', () => {
   const opened: RateLimits[] = [];
+  /** What the limits reported, unless a test listens itself: nothing, or they counted in memory. */
+  let unexpectedReports: string[] = [];
   /** A server process's limits over the suite's database; `kind` keeps the tests' keys apart. */
   function limits(clock: Clock, options: RateLimitsOptions = {}, url = testEnv().databaseUrl) {
-    const made = new RateLimits(url, clock.now, options);
+    const made = new RateLimits(url, clock.now, {
+      log: (message, error) => unexpectedReports.push(`${message}: ${String(error)}`),
+      ...options,
+    });
     opened.push(made);
     return made;
   }
@@ -36,6 +41,9 @@ describe('RateLimits (token buckets in PostgreSQL)', () => {
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((made) => made.close()));
+    const reports = unexpectedReports;
+    unexpectedReports = [];
+    expect(reports, 'counted in PostgreSQL throughout').to.deep.equal([]);
     await testEnv().orm.em.getConnection().execute(`delete from rate_limit_bucket`);
   });
 
@@ -126,6 +134,27 @@ describe('RateLimits (token buckets in PostgreSQL)', () => {
     clock.advanceSeconds(15);
     expect(await second.take('k')).to.deep.equal({ allowed: true });
     expect((await first.take('k')).allowed).to.equal(false);
+  });
+
+  it('counts checks that arrive together at once, the first to ask getting the tokens there are', async () => {
+    const clock = manualClock();
+    const first = limits(clock).limiter('test', 4);
+    const second = limits(clock).limiter('test', 4);
+    const together = await Promise.all(Array.from({ length: 6 }, () => first.take('k')));
+    expect(together).to.deep.equal([
+      ...Array.from({ length: 4 }, () => ({ allowed: true })),
+      { allowed: false, retryAfterSeconds: 15 },
+      { allowed: false, retryAfterSeconds: 15 },
+    ]);
+    clock.advanceSeconds(30);
+    // two tokens back, for checks from two processes at once, on two keys
+    const mixed = await Promise.all([
+      ...Array.from({ length: 3 }, () => first.take('k')),
+      ...Array.from({ length: 3 }, () => second.take('k')),
+      first.take('other'),
+    ]);
+    expect(mixed.filter((decision) => decision.allowed)).to.have.length(3);
+    expect(mixed[6]).to.deep.equal({ allowed: true });
   });
 
   it('refills nothing for a process whose clock lags behind the one that last counted', async () => {
