@@ -16,7 +16,7 @@ import { RequestLimits, type CallerCheck, type LimitDecision } from './http/requ
 import { ScanIngestion } from './scans/ingestion/scan-ingestion.service';
 import { scansHandler } from './scans/ingestion/scans.http';
 import { DEMO_KEYS } from './db/seeders/demo-accounts.seeder';
-import { RateLimiter } from './protection/rate-limiter';
+import { RateLimits } from './protection/rate-limiter';
 import { expensiveQueriesPlugin } from './protection/expensive-queries';
 import { textInputPlugin } from './protection/text-input';
 import { aliasLimitRule, complexityPlugin, depthLimitRule } from './protection/query-shape';
@@ -116,8 +116,10 @@ export async function createApp(
     ],
   });
   await apollo.start();
-  const loginLimiter = new RateLimiter(services.config.loginRateLimitPerMinute);
-  const requestLimits = new RequestLimits(services.config);
+  // counted in PostgreSQL, so that every server process on the database shares each limit
+  const rateLimits = new RateLimits(services.orm.config.get('clientUrl')!, services.now, { log });
+  const loginLimiter = rateLimits.limiter('login', services.config.loginRateLimitPerMinute);
+  const requestLimits = new RequestLimits(rateLimits, services.config);
   const scanIngestion = new ScanIngestion(services);
   const authPool = openAuthPool(services.orm.config.get('clientUrl')!);
   const authenticator = new Authenticator(authPool, services.config.jwtSecret);
@@ -147,7 +149,7 @@ export async function createApp(
         throw error;
       return { ok: false, status: 401, code: 'UNAUTHENTICATED', message: error.message };
     }
-    const decision = requestLimits.checkCaller(identity);
+    const decision = await requestLimits.checkCaller(identity);
     return decision.allowed ? { ok: true, identity } : tooManyRequests(decision);
   }
 
@@ -167,8 +169,11 @@ export async function createApp(
   });
 
   /** Every request to the API's doors counts against its address: true once a 429 is sent. */
-  function refusedByAddress(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-    const decision = requestLimits.checkAddress(req);
+  async function refusedByAddress(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<boolean> {
+    const decision = await requestLimits.checkAddress(req);
     if (!decision.allowed) sendRefusal(res, tooManyRequests(decision));
     return !decision.allowed;
   }
@@ -191,7 +196,7 @@ export async function createApp(
   ): Promise<void> {
     const path = url.pathname;
     if (path === '/graphql' || path === SCANS_PATH) {
-      if (refusedByAddress(req, res)) return;
+      if (await refusedByAddress(req, res)) return;
       const identity = await callerOrRefuse(req, res);
       if (!identity) return;
       if (path === SCANS_PATH) await handleScans(req, res, identity);
@@ -202,7 +207,7 @@ export async function createApp(
       return;
     }
     if (isCodeFilePath(path)) {
-      if (refusedByAddress(req, res)) return;
+      if (await refusedByAddress(req, res)) return;
       if (await serveCodeFiles(req, res, url)) return;
     }
     if (path === '/health' && req.method === 'GET') {
@@ -261,6 +266,7 @@ export async function createApp(
       await scanIngestion.close();
       await apollo.stop();
       await authPool.end();
+      await rateLimits.close();
     },
   };
 }

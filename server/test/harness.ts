@@ -224,6 +224,14 @@ export async function graphqlData<T = Record<string, any>>(
 }
 
 /**
+ * Deletes every rate-limit bucket (they are the database's, shared by every app on it): a test
+ * that drains a bucket under a small limit leaves the suite's app, and the next test, none.
+ */
+export async function forgetRateLimits(): Promise<void> {
+  await testEnv().orm.em.getConnection().execute('delete from rate_limit_bucket');
+}
+
+/**
  * Another session's transaction, left open after `statements` (a lock taken, scans read), as a
  * long query or a schema change would hold one. Call the answer to end it (rolled back).
  */

@@ -6,10 +6,11 @@ import { ormOptions } from '../src/db/mikro-orm.config';
 import { testEnv } from './harness';
 
 /**
- * The schema as PostgreSQL itself describes it, one line per object: tables with their storage
- * options and partitioning, columns, indexes (method, operator classes, collations), constraints,
- * functions, extensions. MikroORM's own comparison sees less (an index it cannot parse is
- * compared by name only), so a BRIN or trigram index declared as a plain one would pass it.
+ * The schema as PostgreSQL itself describes it, one line per object: tables with their
+ * persistence (UNLOGGED), storage options and partitioning, columns, indexes (method, operator
+ * classes, collations), constraints, functions, extensions. MikroORM's own comparison sees less
+ * (an index it cannot parse is compared by name only), so a BRIN or trigram index declared as a
+ * plain one would pass it.
  */
 async function describeSchema(databaseUrl: string): Promise<string[]> {
   const client = new Client({ connectionString: databaseUrl });
@@ -21,7 +22,8 @@ async function describeSchema(databaseUrl: string): Promise<string[]> {
       where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition
         and c.relname !~ '^scan_p[0-9]{8}$' and c.relname <> 'mikro_orm_migrations'`;
     const queries = [
-      `select format('table %s (%s)%s%s', c.relname, c.relkind,
+      `select format('table %s (%s)%s%s%s', c.relname, c.relkind,
+                case when c.relpersistence = 'u' then ' unlogged' else '' end,
                 coalesce(' partition by ' || pg_get_partkeydef(c.oid), ''),
                 coalesce(' with ' || c.reloptions::text, '')) as line
          from pg_class c where c.oid in (${tables})`,
@@ -102,6 +104,8 @@ describe('the entities and the migrations', () => {
           // storage parameters: MikroORM 6 has no table options to declare a fillfactor with
           'table venue_activity (r) with {fillfactor=70}',
           'table venue_day_scans (r) with {fillfactor=70}',
+          // persistence: MikroORM 6 cannot declare an UNLOGGED table
+          'table rate_limit_bucket (r) unlogged',
         ],
         'the migrations made',
       );
@@ -115,6 +119,7 @@ describe('the entities and the migrations', () => {
           'index CREATE UNIQUE INDEX scan_pkey ON public.scan USING btree (id, scanned_at)',
           'table venue_activity (r)',
           'table venue_day_scans (r)',
+          'table rate_limit_bucket (r)',
         ],
         'the entities made',
       );

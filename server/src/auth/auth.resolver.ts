@@ -45,7 +45,7 @@ export class AuthResolver {
     @Arg('password', () => String) password: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Session> {
-    const allowed = ctx.loginLimiter.take(ctx.address ?? 'unknown');
+    const allowed = await ctx.loginLimiter.take(ctx.address ?? 'unknown');
     if (!allowed.allowed) throw tooManyLogins(allowed.retryAfterSeconds);
     return this.withUser(
       ctx,

@@ -5,6 +5,7 @@ import { LoginThrottleEntity } from '../auth/sessions/login-throttle.entity';
 import { RefreshTokenEntity } from '../auth/sessions/refresh-token.entity';
 import { UserEntity } from '../auth/users/user.entity';
 import { VenueCodeEntity } from '../codes/venue-code.entity';
+import { RateLimitBucketEntity } from '../protection/rate-limit-bucket.entity';
 import { ScanEntity } from '../scans/scan.entity';
 import { UnitDayPeopleEntity } from '../scans/rollups/unit-day-people.entity';
 import { VenueActivityEntity } from '../scans/rollups/venue-activity.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   ApiKeyEntity,
   LoginThrottleEntity,
   AuditLogEntity,
+  RateLimitBucketEntity,
 ];
