@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { GroupCommitError, GroupCommitter } from '../scans/ingestion/group-commit';
 
 const MINUTE_MS = 60_000;
@@ -9,8 +9,10 @@ const RETRY_MS = 5_000;
 /**
  * Checks are counted together (GroupCommitter), one statement at a time per process: the checks
  * that arrive while a statement runs go in the next, each key's once with the number of tokens
- * asked. One check per statement cost the server ~130 µs of CPU per request and halved
- * single-scan ingestion (bench:ingest (a) 0.70× against 1.29× before); see the README.
+ * asked. A statement per check (two per request) cost the server 460–480 µs of CPU per
+ * single-scan request against 195–220 in memory, and bench:ingest (a) fell to 0.70× from 1.29×;
+ * counted together, both are as in memory within this machine's noise (README, Benchmarks).
+ * An idle process waits for company 1 ms (a timer's least), as scans do.
  */
 const COUNTS_IN_FLIGHT = 1;
 const MAX_CHECKS_PER_COUNT = 1_000;
@@ -82,6 +84,9 @@ export class RateLimits {
   private readonly counter: GroupCommitter<Check, RateLimitDecision>;
   private readonly retryMs: number;
   private readonly log: (message: string, error?: unknown) => void;
+  private readonly settings: string;
+  /** Connections that have run `settings`. */
+  private readonly settled = new WeakSet<PoolClient>();
   private lastSweep: number;
   private fallback: Fallback | undefined;
 
@@ -102,11 +107,7 @@ export class RateLimits {
       application_name: RATE_LIMITS_APPLICATION_NAME,
       keepAlive: true,
     });
-    // a statement waiting on a locked bucket stops too; a statement, not a startup option, which
-    // connection poolers refuse. Nothing here needs durable commits: the table is UNLOGGED.
-    this.pool.on('connect', (client) => {
-      client.query(`set statement_timeout = ${Math.floor(deadlineMs)}`).catch(() => undefined);
-    });
+    this.settings = `set statement_timeout = ${Math.floor(deadlineMs)}`;
     // an idle connection that drops is replaced on next use; it must not end the process
     this.pool.on('error', () => undefined);
     this.counter = new GroupCommitter((checks) => this.count(checks), {
@@ -128,7 +129,7 @@ export class RateLimits {
 
   /** Deletes the buckets that are full again; counts do it at most once a minute. */
   async sweep(): Promise<void> {
-    await this.pool.query({ text: SWEEP_SQL, values: [this.now()] });
+    await this.query({ text: SWEEP_SQL, values: [this.now()] });
   }
 
   /** Counts what was asked, then closes the connection. */
@@ -173,11 +174,7 @@ export class RateLimits {
       if (entry) entry.wanted += 1;
       else asked.set(key, { perMinute, wanted: 1 });
     }
-    const { rows } = await this.pool.query<{
-      key: string;
-      granted: number;
-      retryAfterSeconds: number;
-    }>({
+    const rows = await this.query<{ key: string; granted: number; retryAfterSeconds: number }>({
       name: 'rate-limit-count',
       text: COUNT_SQL,
       values: [
@@ -195,6 +192,29 @@ export class RateLimits {
       row.granted -= 1;
       return { allowed: true };
     });
+  }
+
+  /**
+   * One statement on one of the limits' connections. A connection's first runs the settings:
+   * a statement waiting on a locked bucket stops too (a statement, not a startup option, which
+   * connection poolers refuse; no durable commits, the table is UNLOGGED). A connection that
+   * failed is closed, not reused: after a timeout its statement may still be running.
+   */
+  private async query<R extends QueryResultRow>(statement: QueryConfig): Promise<R[]> {
+    const client = await this.pool.connect();
+    let failure: Error | undefined;
+    try {
+      if (!this.settled.has(client)) {
+        await client.query(this.settings);
+        this.settled.add(client);
+      }
+      return (await client.query<R>(statement)).rows;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(failure);
+    }
   }
 
   private startFallback(error: unknown): Fallback {
