@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { foldForSearch } from '@quetma/shared';
 import { Client } from 'pg';
 import { graphql, graphqlData, resetData, testEnv, type GraphQLResponse } from '../../test/harness';
+import { compareText } from '../../test/connections';
 import { addScans, closeVenue, registerVenue } from '../../test/factories';
 import { RATE_LIMITS_APPLICATION_NAME } from '../protection/rate-limiter';
 
@@ -54,9 +55,6 @@ function expectBadInput(result: GraphQLResponse, field: string, ...messageParts:
 
 /** The stored sort key of a name (folding itself is tested in shared/src/search-text.test.ts). */
 const fold = foldForSearch;
-
-/** Byte order, as PostgreSQL's "C" collation and uuid comparison sort ASCII text. */
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 describe('Query.venues filters', () => {
   before(async () => {
