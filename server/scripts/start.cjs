@@ -18,6 +18,15 @@ if (production && !(fs.existsSync(compiledMain) && fs.existsSync(compiledShared)
   );
   process.exit(2);
 }
+// the console is served from admin/dist: build it first when it is missing or stale (in
+// production `pnpm build` built it, and the sources are not expected to change under it)
+if (!production && process.env.QUETMA_CONSOLE_BUILD !== 'off') {
+  try {
+    require('../../admin/scripts/build-console.cjs').ensureConsoleBuilt();
+  } catch (error) {
+    console.error(`[quetma] the console could not be built (${error.message}); the API starts without it`);
+  }
+}
 const args = production
   ? ['--conditions=compiled', compiledMain]
   : ['-r', '@swc-node/register', path.join(root, 'src', 'main.ts')];

@@ -30,6 +30,7 @@ import { httpStatusPlugin } from './http/http-status.plugin';
 import { databaseAnswers } from './http/health';
 import { describeError } from './http/log-error';
 import { sendBody, sendError, sendJson, sendRefusal } from './http/respond';
+import { consoleFiles, isConsolePath } from './http/console-files';
 
 const SCANS_PATH = '/api/scans';
 const SCANS_URL = new URL(SCANS_PATH, 'http://localhost');
@@ -66,7 +67,8 @@ function tooManyRequests(decision: Exclude<LimitDecision, { allowed: true }>): R
 function methodsAt(path: string, graphiql: boolean): string[] | undefined {
   if (path === '/health') return ['GET'];
   if (isCodeFilePath(path)) return ['GET', 'HEAD'];
-  if (graphiql && (path === '/' || path === '/graphiql')) return ['GET'];
+  if (path === '/' || isConsolePath(path)) return ['GET', 'HEAD'];
+  if (graphiql && path === '/graphiql') return ['GET'];
   return undefined;
 }
 
@@ -154,6 +156,7 @@ export async function createApp(
   }
 
   const serveCodeFiles = codeFileRoutes(services, checkCaller);
+  const serveConsole = consoleFiles();
 
   const server = http.createServer((req, res) => {
     const url = requestUrl(req.url);
@@ -220,8 +223,17 @@ export async function createApp(
         { database: 'down' },
       );
     }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // people start at the console; integrators find the API at /graphql
+      if (path === '/') {
+        res.statusCode = 302;
+        res.setHeader('location', '/admin/');
+        return res.end();
+      }
+      if (isConsolePath(path)) return serveConsole(req, res, url);
+    }
     if (services.config.graphiql && req.method === 'GET') {
-      if (path === '/' || path === '/graphiql')
+      if (path === '/graphiql')
         return sendBody(res, 200, 'text/html; charset=utf-8', graphiqlPage('/graphql', ideHeaders));
       if (path.startsWith('/graphiql/assets/')) {
         const asset = readGraphiqlAsset(path.slice('/graphiql/assets/'.length));

@@ -9,6 +9,7 @@ import { seedHanoiUnits } from './db/seeders/units.seeder';
 import { jobDefinitions } from './jobs/job-registry';
 import { startJobQueue } from './jobs/job-queue';
 import { describeError } from './http/log-error';
+import { consoleBuilt } from './http/console-files';
 
 /** Start-up (config, database, units, demo data, HTTP, the job queue); stops on SIGINT/SIGTERM. */
 async function main() {
@@ -52,6 +53,7 @@ async function main() {
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   console.log(`
 quetma is running (${config.mode} mode, ${__filename.endsWith('.js') ? 'compiled' : 'TypeScript sources'}; ready ${process.uptime().toFixed(1)} s after start)
+  Console       ${consoleBuilt() ? `${base}/admin/` : 'not built (pnpm --filter @quetma/admin build)'}
   GraphQL API   ${base}/graphql
   ${config.graphiql ? `GraphQL IDE   ${base}/graphiql` : 'GraphQL IDE   off (GRAPHIQL=false)'}
   Health        ${base}/health

@@ -1,0 +1,231 @@
+import type { TranslationMessages } from 'react-admin';
+import englishMessages from 'ra-language-english';
+
+/**
+ * react-admin's own messages in Vietnamese: every key of the English package, same placeholders.
+ *
+ * `typeof englishMessages` is only `TranslationMessages` (that is how ra-language-english declares
+ * it), so the compiler cannot see a missing key: keep the keys in step with the English package
+ * by hand when react-admin is upgraded.
+ * Polyglot has no plural rule for `vi` and falls back to the English one, so a message with two
+ * forms (`một |||| nhiều`) picks the second when smart_count is not 1; a single form serves both.
+ */
+const raVietnamese: typeof englishMessages = {
+  ra: {
+    action: {
+      add_filter: 'Thêm bộ lọc',
+      add: 'Thêm',
+      back: 'Quay lại',
+      bulk_actions: 'Đã chọn %{smart_count} bản ghi',
+      cancel: 'Huỷ',
+      clear_array_input: 'Xoá toàn bộ danh sách',
+      clear_input_value: 'Xoá giá trị',
+      clone: 'Nhân bản',
+      confirm: 'Xác nhận',
+      create: 'Tạo mới',
+      create_item: 'Tạo %{item}',
+      delete: 'Xoá',
+      edit: 'Sửa',
+      export: 'Xuất',
+      list: 'Danh sách',
+      refresh: 'Làm mới',
+      remove_filter: 'Bỏ bộ lọc này',
+      remove_all_filters: 'Bỏ tất cả bộ lọc',
+      remove: 'Gỡ bỏ',
+      reset: 'Đặt lại',
+      save: 'Lưu',
+      search: 'Tìm kiếm',
+      search_columns: 'Tìm cột',
+      select_all: 'Chọn tất cả',
+      select_all_button: 'Chọn tất cả',
+      select_row: 'Chọn dòng này',
+      show: 'Xem',
+      sort: 'Sắp xếp',
+      undo: 'Hoàn tác',
+      unselect: 'Bỏ chọn',
+      expand: 'Mở rộng',
+      close: 'Đóng',
+      open_menu: 'Mở menu',
+      close_menu: 'Đóng menu',
+      update: 'Cập nhật',
+      move_up: 'Chuyển lên',
+      move_down: 'Chuyển xuống',
+      open: 'Mở',
+      toggle_theme: 'Chuyển chế độ sáng/tối',
+      select_columns: 'Cột',
+      update_application: 'Tải lại ứng dụng',
+    },
+    boolean: {
+      true: 'Có',
+      false: 'Không',
+      null: '\u2003', // an em space, as in English: a blank cell, not an empty string
+    },
+    page: {
+      create: 'Tạo %{name}',
+      dashboard: 'Bảng điều khiển',
+      edit: '%{name} %{recordRepresentation}',
+      error: 'Đã xảy ra lỗi',
+      list: '%{name}',
+      loading: 'Đang tải',
+      not_found: 'Không tìm thấy',
+      show: '%{name} %{recordRepresentation}',
+      empty: 'Chưa có %{name} nào.',
+      invite: 'Bạn có muốn thêm mới không?',
+      access_denied: 'Không có quyền truy cập',
+      authentication_error: 'Lỗi xác thực',
+    },
+    input: {
+      file: {
+        upload_several: 'Kéo thả tệp vào đây để tải lên, hoặc bấm để chọn tệp.',
+        upload_single: 'Kéo thả một tệp vào đây để tải lên, hoặc bấm để chọn tệp.',
+      },
+      image: {
+        upload_several: 'Kéo thả ảnh vào đây để tải lên, hoặc bấm để chọn ảnh.',
+        upload_single: 'Kéo thả một ảnh vào đây để tải lên, hoặc bấm để chọn ảnh.',
+      },
+      references: {
+        all_missing: 'Không tìm thấy dữ liệu tham chiếu.',
+        many_missing: 'Ít nhất một bản ghi tham chiếu liên kết không còn tồn tại.',
+        single_missing: 'Bản ghi tham chiếu liên kết không còn tồn tại.',
+      },
+      password: {
+        toggle_visible: 'Ẩn mật khẩu',
+        toggle_hidden: 'Hiện mật khẩu',
+      },
+    },
+    message: {
+      about: 'Giới thiệu',
+      access_denied: 'Bạn không có quyền truy cập trang này',
+      are_you_sure: 'Bạn có chắc chắn không?',
+      authentication_error:
+        'Máy chủ xác thực trả về lỗi, không kiểm tra được thông tin đăng nhập của bạn.',
+      auth_error: 'Đã xảy ra lỗi khi kiểm tra mã xác thực.',
+      bulk_delete_content:
+        'Bạn có chắc chắn muốn xoá %{name} này? |||| Bạn có chắc chắn muốn xoá %{smart_count} bản ghi này?',
+      bulk_delete_title: 'Xoá %{name} |||| Xoá %{smart_count} %{name}',
+      bulk_update_content:
+        'Bạn có chắc chắn muốn cập nhật %{name} %{recordRepresentation}? |||| Bạn có chắc chắn muốn cập nhật %{smart_count} bản ghi này?',
+      bulk_update_title:
+        'Cập nhật %{name} %{recordRepresentation} |||| Cập nhật %{smart_count} %{name}',
+      clear_array_input: 'Bạn có chắc chắn muốn xoá toàn bộ danh sách?',
+      delete_content: 'Bạn có chắc chắn muốn xoá %{name} này?',
+      delete_title: 'Xoá %{name} %{recordRepresentation}',
+      details: 'Chi tiết',
+      error: 'Đã xảy ra lỗi phía máy khách, không hoàn tất được yêu cầu của bạn.',
+      invalid_form: 'Biểu mẫu không hợp lệ. Vui lòng kiểm tra các lỗi',
+      loading: 'Vui lòng chờ',
+      no: 'Không',
+      not_found: 'Bạn đã nhập sai địa chỉ hoặc mở một liên kết không đúng.',
+      select_all_limit_reached:
+        'Có quá nhiều bản ghi để chọn tất cả. Chỉ %{max} bản ghi đầu tiên được chọn.',
+      unsaved_changes: 'Một số thay đổi của bạn chưa được lưu. Bạn có chắc chắn muốn bỏ qua?',
+      yes: 'Có',
+      placeholder_data_warning: 'Sự cố mạng: không làm mới được dữ liệu.',
+    },
+    navigation: {
+      clear_filters: 'Xoá bộ lọc',
+      no_filtered_results: 'Không tìm thấy %{name} nào với bộ lọc hiện tại.',
+      no_results: 'Không tìm thấy %{name} nào',
+      no_more_results: 'Trang số %{page} nằm ngoài phạm vi. Hãy thử trang trước.',
+      page_out_of_boundaries: 'Trang số %{page} nằm ngoài phạm vi',
+      page_out_from_end: 'Không thể chuyển quá trang cuối',
+      page_out_from_begin: 'Không thể chuyển về trước trang 1',
+      page_range_info: 'Hiển thị %{offsetBegin}-%{offsetEnd} trên %{total}',
+      partial_page_range_info: 'Hiển thị %{offsetBegin}-%{offsetEnd} trên hơn %{offsetEnd}',
+      current_page: 'Trang %{page}',
+      page: 'Đến trang %{page}',
+      first: 'Đến trang đầu',
+      last: 'Đến trang cuối',
+      next: 'Đến trang sau',
+      previous: 'Đến trang trước',
+      page_rows_per_page: 'Số dòng mỗi trang:',
+      skip_nav: 'Chuyển đến nội dung chính',
+    },
+    sort: {
+      sort_by: 'Sắp xếp theo %{field_lower_first} %{order}',
+      ASC: 'tăng dần',
+      DESC: 'giảm dần',
+    },
+    auth: {
+      auth_check_error: 'Vui lòng đăng nhập để tiếp tục',
+      user_menu: 'Tài khoản',
+      username: 'Tên đăng nhập',
+      password: 'Mật khẩu',
+      email: 'Email',
+      sign_in: 'Đăng nhập',
+      sign_in_error: 'Đăng nhập không thành công, vui lòng thử lại',
+      logout: 'Đăng xuất',
+    },
+    notification: {
+      updated: 'Đã cập nhật bản ghi |||| Đã cập nhật %{smart_count} bản ghi',
+      created: 'Đã tạo bản ghi',
+      deleted: 'Đã xoá bản ghi |||| Đã xoá %{smart_count} bản ghi',
+      bad_item: 'Bản ghi không hợp lệ',
+      item_doesnt_exist: 'Bản ghi không tồn tại',
+      http_error: 'Lỗi kết nối với máy chủ',
+      data_provider_error: 'Lỗi dataProvider. Xem chi tiết trong console của trình duyệt.',
+      i18n_error: 'Không tải được bản dịch cho ngôn ngữ đã chọn',
+      canceled: 'Đã huỷ thao tác',
+      logged_out: 'Phiên làm việc đã kết thúc, vui lòng đăng nhập lại.',
+      not_authorized: 'Bạn không có quyền truy cập tài nguyên này.',
+      application_update_available: 'Đã có phiên bản mới.',
+      offline: 'Mất kết nối mạng. Không tải được dữ liệu.',
+    },
+    validation: {
+      required: 'Bắt buộc',
+      minLength: 'Phải có ít nhất %{min} ký tự',
+      maxLength: 'Không được quá %{max} ký tự',
+      minValue: 'Phải từ %{min} trở lên',
+      maxValue: 'Phải từ %{max} trở xuống',
+      number: 'Phải là số',
+      email: 'Phải là địa chỉ email hợp lệ',
+      oneOf: 'Phải là một trong các giá trị: %{options}',
+      regex: 'Phải đúng định dạng (biểu thức chính quy): %{pattern}',
+      unique: 'Giá trị này đã tồn tại',
+    },
+    saved_queries: {
+      label: 'Truy vấn đã lưu',
+      query_name: 'Tên truy vấn',
+      new_label: 'Lưu truy vấn hiện tại...',
+      new_dialog_title: 'Lưu truy vấn hiện tại với tên',
+      remove_label: 'Xoá truy vấn đã lưu',
+      remove_label_with_name: 'Xoá truy vấn “%{name}”',
+      remove_dialog_title: 'Xoá truy vấn đã lưu?',
+      remove_message: 'Bạn có chắc chắn muốn xoá mục này khỏi danh sách truy vấn đã lưu?',
+      help: 'Lọc danh sách và lưu truy vấn này để dùng sau',
+    },
+    guesser: {
+      empty: {
+        title: 'Không có dữ liệu để hiển thị',
+        message: 'Vui lòng kiểm tra dataProvider',
+      },
+    },
+    configurable: {
+      customize: 'Tuỳ chỉnh',
+      configureMode: 'Cấu hình trang này',
+      inspector: {
+        title: 'Trình kiểm tra',
+        content: 'Di chuột lên các thành phần giao diện để cấu hình',
+        reset: 'Khôi phục mặc định',
+        hideAll: 'Ẩn tất cả',
+        showAll: 'Hiện tất cả',
+      },
+      Datagrid: {
+        title: 'Bảng dữ liệu',
+        unlabeled: 'Cột chưa có nhãn #%{column}',
+      },
+      SimpleForm: {
+        title: 'Biểu mẫu',
+        unlabeled: 'Trường chưa có nhãn #%{input}',
+      },
+      SimpleList: {
+        title: 'Danh sách',
+        primaryText: 'Nội dung chính',
+        secondaryText: 'Nội dung phụ',
+        tertiaryText: 'Nội dung thứ ba',
+      },
+    },
+  },
+} satisfies TranslationMessages;
+
+export default raVietnamese;
