@@ -482,6 +482,27 @@ const ROWS: Row[] = [
     { variables: (fx) => ({ id: fx.venue['00001'] }) },
   ),
   row(
+    'venue(id) { activity(from, to) } in Phúc Xá (figures)',
+    'Query.venue',
+    `query($id: ID!) { venue(id: $id) { id activity(from: "${DAY}", to: "2021-08-10") { date scans } } }`,
+    OWN_OF_PHUC_XA,
+    {
+      variables: (fx) => ({ id: fx.venue['00001'] }),
+      check: (data) =>
+        expect(data.venue.activity).to.deep.equal([
+          { date: DAY, scans: 0 },
+          { date: '2021-08-10', scans: 0 },
+        ]),
+    },
+  ),
+  row(
+    'venue(id) { activity(from, to) } in Phúc Tân (figures)',
+    'Query.venue',
+    `query($id: ID!) { venue(id: $id) { id activity(from: "${DAY}", to: "${DAY}") { scans } } }`,
+    OWN_OF_HOAN_KIEM,
+    { variables: (fx) => ({ id: fx.venue['00037'] }) },
+  ),
+  row(
     'venue(id) { district { stats(date) } } in Phúc Xá',
     'Query.venue',
     `query($id: ID!) { venue(id: $id) { id district { stats(date: "${DAY}") { scans } } } }`,

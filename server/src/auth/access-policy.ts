@@ -55,6 +55,8 @@ export const FIELD_ACCESS: Record<string, readonly Role[]> = {
   'City.stats': FIGURE_READERS,
   'District.stats': FIGURE_READERS,
   'Ward.stats': FIGURE_READERS,
+  // a venue's scans per day are figures too
+  'Venue.activity': FIGURE_READERS,
   // risk declarations are health data, for tracing
   'Venue.riskDeclarations': ['TRACER'],
 };

@@ -76,6 +76,7 @@ export const AREA_BOUND_TYPES = new Set([
   'VenueEdge',
   'VenueCode',
   'ComplianceStats',
+  'VenueDay',
 ]);
 
 /** The HTTP doors besides /graphql, by method and path pattern. */

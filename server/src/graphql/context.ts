@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { ScanIngestion } from '../scans/ingestion/scan-ingestion.service';
 import { complianceStatsLoader } from '../stats/stats.loaders';
 import { riskDeclarationsLoader } from '../tracing/risk-declarations.loaders';
+import { venueDaysLoader } from '../venues/activity/venue-days.loaders';
 import { venueByIdLoader } from '../venues/venue.loaders';
 
 /** Shared by every request: built once at start-up. */
@@ -44,6 +45,7 @@ function createLoaders(orm: MikroORM) {
     currentCode: currentCodeLoader(orm),
     complianceStats: complianceStatsLoader(orm),
     riskDeclarations: riskDeclarationsLoader(orm),
+    venueDays: venueDaysLoader(orm),
   };
 }
 

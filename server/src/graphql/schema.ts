@@ -24,6 +24,7 @@ import {
   VenueRiskDeclarationsResolver,
   VisitResolver,
 } from '../tracing/exposure.resolver';
+import { VenueActivityResolver } from '../venues/activity/venue-activity.resolver';
 import { VenueResolver } from '../venues/venue.resolver';
 import { VenueConnectionResolver } from '../venues/venue.type';
 import { enforceAreaScope } from '../auth/area-scope-enforcement';
@@ -42,6 +43,7 @@ export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
       StatsResolver,
       VenueResolver,
       VenueConnectionResolver,
+      VenueActivityResolver,
       VenueCodeResolver,
       AuthResolver,
       UserConnectionResolver,

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { graphql, graphqlData, resetData, testEnv } from '../../test/harness';
 import { addScans, closeVenue, registerVenue } from '../../test/factories';
-import { RATE_LIMITS_APPLICATION_NAME } from '../protection/rate-limiter';
+import { countStatements } from '../../test/statements';
 
 /**
  * The figures as README 'The figures' defines them, asked for over HTTP as a client would.
@@ -48,28 +47,6 @@ function figures(date: string, given: Partial<Figures> = {}): Figures {
     activeRate: 0,
     ...given,
   };
-}
-
-/**
- * Counts the SQL statements sent through node-postgres while `work` runs, but for the rate
- * limits' (each request's checks, counted on connections of their own).
- */
-async function countStatements(work: () => Promise<unknown>): Promise<number> {
-  const original = Client.prototype.query;
-  let count = 0;
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const { application_name: name } = (
-      this as unknown as { connectionParameters: { application_name?: string } }
-    ).connectionParameters;
-    if (name !== RATE_LIMITS_APPLICATION_NAME) count += 1;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
-  try {
-    await work();
-  } finally {
-    Client.prototype.query = original;
-  }
-  return count;
 }
 
 function expectReadableError(

@@ -3,7 +3,7 @@ import type { AreaScope } from '../auth/identity';
 import type { AreaDirectory } from '../areas/area-directory';
 import { OrderDirection } from '../graphql/connection';
 import { badInput } from '../graphql/errors';
-import { searchWords, type ListDefinition } from '../graphql/list-query';
+import { idsCondition, searchWords, type ListDefinition } from '../graphql/list-query';
 import { VenueOrderField, type VenueFilter } from './venue.input';
 import type { VenueRow } from './venue.type';
 import { VENUE_COLUMNS, VENUE_FROM, VENUE_UNIT_COLUMN } from './venue-columns';
@@ -24,6 +24,7 @@ export const VENUE_LIST: ListDefinition<VenueRow, VenueFilter, VenueOrderField, 
     from: VENUE_FROM,
     columns: VENUE_COLUMNS,
     filters: {
+      ids: (ids, param) => idsCondition('v.id', ids, param, 'a venue'),
       unitCode: (unitCode, param, { areas }) => {
         const level = unitLevelOfCode(unitCode);
         if (!level || !areas.find(unitCode, level)) {

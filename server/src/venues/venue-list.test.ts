@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { foldForSearch } from '@quetma/shared';
 import { Client } from 'pg';
-import { graphql, graphqlData, resetData, testEnv, type GraphQLResponse } from '../../test/harness';
+import {
+  graphql,
+  graphqlData,
+  resetData,
+  testEnv,
+  type CallerName,
+  type GraphQLResponse,
+} from '../../test/harness';
 import { compareText } from '../../test/connections';
 import { addScans, closeVenue, registerVenue } from '../../test/factories';
 import { RATE_LIMITS_APPLICATION_NAME } from '../protection/rate-limiter';
@@ -695,5 +702,68 @@ describe('Query.venue', () => {
       );
       expectBadInput(result, 'id', 'UUID');
     }
+  });
+});
+
+describe('Query.venues ids (getMany)', () => {
+  const id: Record<string, string> = {};
+  const PAGE = `query Ids($filter: VenueFilter) {
+    venues(filter: $filter, first: 500) { totalCount nodes { id name ward { code } } }
+  }`;
+
+  async function named(filter: Record<string, unknown>, as: CallerName = 'admin') {
+    const page = (await graphqlData<any>(PAGE, { filter }, as)).venues;
+    expect(page.totalCount, JSON.stringify(filter)).to.equal(page.nodes.length);
+    return page.nodes.map((n: { name: string }) => n.name).sort();
+  }
+
+  before(async () => {
+    await resetData();
+    for (const [name, wardCode] of [
+      ['Phúc Xá 1', '00001'],
+      ['Phúc Xá 2', '00001'],
+      ['Trúc Bạch', '00004'],
+      ['Phúc Tân', '00037'],
+    ]) {
+      id[name] = await registerVenue({ name, wardCode, category: 'CAFE' });
+    }
+  });
+
+  it('lists the venues of the ids asked for, in any letter case, and none for no ids', async () => {
+    expect(await named({ ids: [id['Phúc Xá 2'], id['Phúc Tân'].toUpperCase()] })).to.deep.equal([
+      'Phúc Tân',
+      'Phúc Xá 2',
+    ]);
+    expect(await named({ ids: [] })).to.deep.equal([]);
+    expect(await named({ ids: [randomUUID()] })).to.deep.equal([]);
+  });
+
+  it('combines ids with the other conditions, all of which must hold', async () => {
+    const ids = [id['Phúc Xá 1'], id['Trúc Bạch'], id['Phúc Tân']];
+    expect(await named({ ids, unitCode: '001' })).to.deep.equal(['Phúc Xá 1', 'Trúc Bạch']);
+    expect(await named({ ids, unitCode: '00037', category: 'CAFE' })).to.deep.equal(['Phúc Tân']);
+    expect(await named({ ids, category: 'HOTEL' })).to.deep.equal([]);
+  });
+
+  it('gives an officer only the venues of their area among the ids, and counts only those', async () => {
+    const all = Object.values(id);
+    expect(await named({ ids: all }, 'baDinh')).to.deep.equal([
+      'Phúc Xá 1',
+      'Phúc Xá 2',
+      'Trúc Bạch',
+    ]);
+    expect(await named({ ids: all }, 'phucXa')).to.deep.equal(['Phúc Xá 1', 'Phúc Xá 2']);
+    expect(await named({ ids: [id['Phúc Tân']] }, 'baDinh')).to.deep.equal([]);
+    expect(await named({ ids: all }, 'hoanKiem')).to.deep.equal(['Phúc Tân']);
+  });
+
+  it('refuses an id that is not a UUID, and more ids than a page holds, naming ids', async () => {
+    expectBadInput(
+      await graphql(PAGE, { filter: { ids: [id['Phúc Tân'], 'nope'] } }),
+      'ids',
+      '"nope"',
+    );
+    const many = Array.from({ length: 501 }, () => id['Phúc Tân']);
+    expectBadInput(await graphql(PAGE, { filter: { ids: many } }), 'ids', '500');
   });
 });

@@ -40,6 +40,13 @@ function IsVietnameseMobile(options?: ValidationOptions) {
 
 @InputType({ description: 'Which venues to list; every given condition must hold.' })
 export class VenueFilter {
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'These venues only (at most 500), e.g. to show the venues a page refers to; an officer gets those of their area.',
+  })
+  ids?: string[];
+
   @Field(() => ID, {
     nullable: true,
     description: 'Official code of a city (01), district (001) or ward (00001): venues inside it.',
