@@ -1,14 +1,14 @@
 import {
-  BooleanField,
   CreateButton,
   Datagrid,
   List,
   NumberField,
-  SearchInput,
   SelectInput,
   TextField,
   TopToolbar,
   usePermissions,
+  useTranslate,
+  SearchInput,
 } from 'react-admin';
 import { accessOf, HOME_CITY, type Permissions } from '../access/role-access';
 import { LocalDateTimeField } from '../common/LocalDateTimeField';
@@ -19,13 +19,19 @@ import { BulkPostersButton } from './BulkPostersButton';
 import { CategoryField, ScanStatusChip } from './venue-fields';
 
 const filters = [
-  <SearchInput key="q" source="q" alwaysOn placeholder="resources.venues.fields.q" />,
+  <VenueSearchInput key="q" source="q" alwaysOn />,
   <DistrictInput key="districtCode" source="districtCode" alwaysOn />,
   <WardInput key="wardCode" source="wardCode" districtSource="districtCode" alwaysOn />,
   <SelectInput key="scanStatus" source="scanStatus" choices={SCAN_STATUS_CHOICES} alwaysOn />,
   <SelectInput key="category" source="category" choices={CATEGORY_CHOICES} />,
   <SelectInput key="status" source="status" choices={STATUS_CHOICES} />,
 ];
+
+/** react-admin's search box, its placeholder in the page's language. */
+function VenueSearchInput(props: { source: string; alwaysOn?: boolean }) {
+  const translate = useTranslate();
+  return <SearchInput {...props} placeholder={translate('resources.venues.fields.q')} sx={{ minWidth: 280 }} />;
+}
 
 function VenueListActions() {
   const { permissions } = usePermissions<Permissions>();
@@ -57,12 +63,10 @@ export default function VenueList() {
         <TextField source="name" />
         <TextField source="address" sortable={false} />
         <TextField source="ward.name" sortBy="ward.name" />
-        <TextField source="district.name" sortable={false} />
         <CategoryField source="category" sortable={false} />
         <ScanStatusChip source="scanStatus" sortable={false} />
         <LocalDateTimeField source="lastScanAt" />
         <NumberField source="totalScans" sortable={false} />
-        <BooleanField source="isAgencyHeadquarters" sortable={false} looseValue />
       </Datagrid>
     </List>
   );

@@ -86,11 +86,11 @@ describe('console: venues (Chromium)', function () {
     const page = await context.newPage();
     await signIn(page, DEMO.phucXa);
     await page.goto('/admin/venues/create');
-    await page.getByLabel('Tên địa điểm').fill('Quán thử nghiệm');
-    await page.getByLabel('Địa chỉ').fill('1 Phố Thử');
+    await page.getByLabel('Tên địa điểm', { exact: true }).fill('Quán thử nghiệm');
+    await page.getByLabel('Địa chỉ', { exact: true }).fill('1 Phố Thử');
     await page.getByLabel('Loại hình').click();
     await page.getByRole('option', { name: 'Quán cà phê' }).click();
-    await page.getByLabel('Người đăng ký').fill('Nguyễn Văn A');
+    await page.getByLabel('Người đăng ký', { exact: true }).fill('Nguyễn Văn A');
     await page.getByLabel('Số điện thoại người đăng ký').fill('12345');
     await page.getByRole('button', { name: 'Lưu' }).click();
     const phoneField = page.locator('.ra-input-registrantPhone');
