@@ -16,6 +16,7 @@ const VenueShow = lazy(() => import('./venues/VenueShow'));
 const VenueCreate = lazy(() => import('./venues/VenueCreate'));
 const VenueEdit = lazy(() => import('./venues/VenueEdit'));
 const UnitDashboard = lazy(() => import('./dashboard/UnitDashboard'));
+const ImportVenuesPage = lazy(() => import('./import/ImportVenuesPage'));
 
 const dataProvider = buildDataProvider();
 
@@ -53,6 +54,11 @@ export function App() {
               {access.dashboard && (
                 <CustomRoutes>
                   <Route path="/units/:code" element={<UnitDashboard />} />
+                </CustomRoutes>
+              )}
+              {access.importVenues && (
+                <CustomRoutes>
+                  <Route path="/import" element={<ImportVenuesPage />} />
                 </CustomRoutes>
               )}
             </>

@@ -9,6 +9,10 @@ export const theme = createTheme({
     // react-admin paints its app bar in the secondary colour
     secondary: { main: '#073763' },
     background: { default: '#f4f6f8' },
+    // MUI's default green, orange and red are too light for small text on white (WCAG AA 4.5:1)
+    success: { main: '#1b5e20' },
+    warning: { main: '#9a4400' },
+    error: { main: '#b71c1c' },
   },
   typography: { fontFamily: 'Roboto, "Segoe UI", "Noto Sans", Arial, sans-serif' },
 });

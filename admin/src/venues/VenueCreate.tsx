@@ -6,7 +6,6 @@ export default function VenueCreate() {
   return (
     <Create
       redirect="show"
-      mutationOptions={{ meta: {} }}
       transform={(data: Record<string, unknown>) => ({ ...data, districtCode: undefined })}
       title={translate('ra.page.create', {
         name: translate('resources.venues.name', { smart_count: 1 }),

@@ -66,7 +66,7 @@ export function VenueForm({ editing = false }: { editing?: boolean }) {
       <TextInput
         source="registrantPhone"
         validate={required()}
-        helperText={translate('quetma.fieldErrors.phone')}
+        helperText={translate('resources.venues.phoneHint')}
       />
       <BooleanInput source="isAgencyHeadquarters" />
       {editing && (

@@ -30,7 +30,13 @@ const filters = [
 /** react-admin's search box, its placeholder in the page's language. */
 function VenueSearchInput(props: { source: string; alwaysOn?: boolean }) {
   const translate = useTranslate();
-  return <SearchInput {...props} placeholder={translate('resources.venues.fields.q')} sx={{ minWidth: 280 }} />;
+  return (
+    <SearchInput
+      {...props}
+      placeholder={translate('resources.venues.fields.q')}
+      sx={{ minWidth: 280 }}
+    />
+  );
 }
 
 function VenueListActions() {

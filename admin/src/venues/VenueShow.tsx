@@ -80,7 +80,7 @@ function Details() {
       <CardContent>
         <Grid container spacing={2}>
           <Grid size={{ xs: 12, md: 6 }}>
-            <Stack spacing={1.5}>
+            <Stack spacing={1.5} alignItems="flex-start">
               <Labeled source="name">
                 <TextField source="name" />
               </Labeled>
@@ -102,7 +102,7 @@ function Details() {
             </Stack>
           </Grid>
           <Grid size={{ xs: 12, md: 6 }}>
-            <Stack spacing={1.5}>
+            <Stack spacing={1.5} alignItems="flex-start">
               <Labeled source="status">
                 <VenueStatusField source="status" />
               </Labeled>

@@ -162,4 +162,32 @@ describe('console: sign-in and the dashboard (Chromium)', function () {
     await screenshot(page, 'venue-show-vi');
     await context.close();
   });
+
+  it('has no serious or critical accessibility violation (axe-core, WCAG 2.1 AA) on the main pages', async () => {
+    const context = await env.newContext();
+    const page = await context.newPage();
+    await page.goto('/admin/login');
+    await page.locator('input[name="username"]').waitFor();
+    const found: Record<string, unknown> = {};
+    const check = async (name: string) => {
+      const violations = await seriousAccessibilityViolations(page);
+      if (violations.length) found[name] = violations;
+    };
+    await check('sign-in');
+    await signIn(page, DEMO.phucXa);
+    await page.locator('[data-figure="registeredVenues"] [data-value]').waitFor();
+    await page.locator('.recharts-surface').first().waitFor();
+    await check('dashboard');
+    await page.goto('/admin/venues');
+    await page.locator('.RaDatagrid-tbody tr').first().waitFor();
+    await check('venue list');
+    await page.locator('.RaDatagrid-tbody tr').first().click();
+    await page.locator('img[src*="/qr.svg"]').waitFor();
+    await check('venue page');
+    await page.goto('/admin/venues/create');
+    await page.locator('input[name="name"]').waitFor();
+    await check('venue form');
+    expect(found).to.deep.equal({});
+    await context.close();
+  });
 });

@@ -158,3 +158,37 @@ export async function apiAs(
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AccessibilityViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's serious and critical violations of WCAG 2.1 A and AA on the page as it stands.
+ * Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
+ */
+export async function seriousAccessibilityViolations(
+  page: Page,
+): Promise<AccessibilityViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as any).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n: any) => n.target.join(' ')),
+    }));
+  });
+  return violations.filter(
+    (v: AccessibilityViolation) => v.impact === 'serious' || v.impact === 'critical',
+  );
+}
