@@ -267,6 +267,9 @@ const VENUE_READ =
 const stats = (unit: string) =>
   `{ ${unit} { code stats(date: "${DAY}") { unitCode registeredVenues scans } } }`;
 const COMPLIANCE_STATS = `query($u: ID!) { complianceStats(unitCode: $u, date: "${DAY}") { unitCode registeredVenues activeVenues scans people } }`;
+const COMPLIANCE_SERIES = `query($u: ID!) { complianceSeries(unitCode: $u, from: "${DAY}", to: "2021-08-10") { date unitCode registeredVenues } }`;
+const statsSeries = (unit: string) =>
+  `{ ${unit} { code statsSeries(from: "${DAY}", to: "2021-08-10") { date unitCode scans } } }`;
 const VENUES_IN = `query($u: ID!) { venues(filter: { unitCode: $u }) { totalCount nodes { id ward { code } district { code } } } }`;
 const REGISTER = `mutation($input: RegisterVenueInput!) { registerVenue(input: $input) { id name ward { code } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateVenueInput!) { updateVenue(id: $id, input: $input) { id name ward { code } } }`;
@@ -336,6 +339,22 @@ const complianceStatsOf = (unitCode: string, outcomes: string) =>
     check: (data) => expect(data.complianceStats.unitCode).to.equal(unitCode),
   });
 
+const complianceSeriesOf = (unitCode: string, outcomes: string) =>
+  row(
+    `complianceSeries of unit ${unitCode}`,
+    'Query.complianceSeries',
+    COMPLIANCE_SERIES,
+    outcomes,
+    {
+      variables: () => ({ u: unitCode }),
+      check: (data) =>
+        expect(data.complianceSeries.map((f: any) => [f.date, f.unitCode])).to.deep.equal([
+          [DAY, unitCode],
+          ['2021-08-10', unitCode],
+        ]),
+    },
+  );
+
 const venuesIn = (unitCode: string, outcomes: string) =>
   row(`venues filtered to unit ${unitCode}`, 'Query.venues', VENUES_IN, outcomes, {
     variables: () => ({ u: unitCode }),
@@ -383,7 +402,32 @@ const ROWS: Row[] = [
   complianceStatsOf('00004', OWN_OF_BA_DINH),
   complianceStatsOf('002', OWN_OF_HOAN_KIEM),
   complianceStatsOf('01', CITY_FIGURES),
+  complianceSeriesOf('001', OWN_OF_BA_DINH),
+  complianceSeriesOf('00001', OWN_OF_PHUC_XA),
+  complianceSeriesOf('00004', OWN_OF_BA_DINH),
+  complianceSeriesOf('002', OWN_OF_HOAN_KIEM),
+  complianceSeriesOf('01', CITY_FIGURES),
   row('city { stats(date) }', 'Query.city', stats('city'), CITY_FIGURES),
+  row('city { statsSeries(from, to) }', 'Query.city', statsSeries('city'), CITY_FIGURES),
+  row(
+    'district(code: "001") { statsSeries(from, to) }',
+    'Query.district',
+    statsSeries('district(code: "001")'),
+    OWN_OF_BA_DINH,
+    { check: (data) => expect(data.district.statsSeries).to.have.length(2) },
+  ),
+  row(
+    'ward(code: "00001") { statsSeries(from, to) }',
+    'Query.ward',
+    statsSeries('ward(code: "00001")'),
+    OWN_OF_PHUC_XA,
+  ),
+  row(
+    'ward(code: "00037") { statsSeries(from, to) }',
+    'Query.ward',
+    statsSeries('ward(code: "00037")'),
+    OWN_OF_HOAN_KIEM,
+  ),
   row('cities { stats(date) }', 'Query.cities', stats('cities'), CITY_FIGURES),
   row(
     'district(code: "001") { stats(date) }',

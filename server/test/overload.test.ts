@@ -48,7 +48,7 @@ async function post(url: string, token: string | undefined, query: string, varia
 }
 
 /** The figures' statement, as pg_stat_activity shows it (its first 1,024 bytes only). */
-const FIGURES = 'with registered as';
+const FIGURES = 'with asked as';
 
 /** Backends of this test database waiting on a lock, running the given text. */
 async function waitingOnLocks(text: string): Promise<number> {

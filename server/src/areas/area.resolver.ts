@@ -4,7 +4,13 @@ import type { GraphQLContext } from '../graphql/context';
 import { badInput } from '../graphql/errors';
 import { DateScalar } from '../graphql/scalars';
 import { ComplianceStats } from '../stats/compliance-stats.type';
-import { checkStatsDay } from '../stats/stats-day';
+import {
+  checkStatsDay,
+  MAX_SERIES_DAYS,
+  seriesComplexity,
+  seriesDays,
+  STATS_COMPLEXITY,
+} from '../stats/stats-day';
 import type { AreaUnit } from './area-directory';
 import { AdministrativeUnit, City, District, Ward } from './administrative-unit.type';
 
@@ -62,10 +68,7 @@ export class AreaQueryResolver {
   }
 }
 
-/** A day's figures read a unit's venues and rollups: worth more than a plain field. */
-const STATS_COMPLEXITY = 5;
-
-/** `stats(date)` on each unit type: batched per level and day by the stats loader. */
+/** `stats(date)` and `statsSeries(from, to)` on each unit type: batched per level by the stats loader. */
 function unitStatsResolver(type: ClassType) {
   @Resolver(() => type)
   class UnitStatsResolver {
@@ -80,6 +83,23 @@ function unitStatsResolver(type: ClassType) {
     ): Promise<ComplianceStats> {
       checkStatsDay(date, ctx.now(), 'date');
       return ctx.loaders.complianceStats.load({ level: unit.level, code: unit.code, day: date });
+    }
+
+    @FieldResolver(() => [ComplianceStats], {
+      description: `Figures of this unit for each local day from \`from\` to \`to\`, both included (at most ${MAX_SERIES_DAYS} days, not after today): each day's are its \`stats(date)\`.`,
+      complexity: seriesComplexity(STATS_COMPLEXITY),
+    })
+    statsSeries(
+      @Root() unit: AreaUnit,
+      @Arg('from', () => DateScalar) from: string,
+      @Arg('to', () => DateScalar) to: string,
+      @Ctx() ctx: GraphQLContext,
+    ): Promise<ComplianceStats[]> {
+      return Promise.all(
+        seriesDays(from, to, ctx.now()).map((day) =>
+          ctx.loaders.complianceStats.load({ level: unit.level, code: unit.code, day }),
+        ),
+      );
     }
   }
   return UnitStatsResolver;

@@ -28,6 +28,7 @@ export const ROOT_FIELD_ACCESS: Record<string, Rule> = {
   'Query.venues': READERS,
   'Query.venue': READERS,
   'Query.complianceStats': FIGURE_READERS,
+  'Query.complianceSeries': FIGURE_READERS,
   'Query.me': EVERYONE,
   'Query.users': CITY_ADMIN,
   'Query.apiKeys': CITY_ADMIN,
@@ -55,6 +56,9 @@ export const FIELD_ACCESS: Record<string, readonly Role[]> = {
   'City.stats': FIGURE_READERS,
   'District.stats': FIGURE_READERS,
   'Ward.stats': FIGURE_READERS,
+  'City.statsSeries': FIGURE_READERS,
+  'District.statsSeries': FIGURE_READERS,
+  'Ward.statsSeries': FIGURE_READERS,
   // a venue's scans per day are figures too
   'Venue.activity': FIGURE_READERS,
   // risk declarations are health data, for tracing

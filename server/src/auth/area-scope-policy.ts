@@ -35,6 +35,7 @@ export const ROOT_FIELD_SCOPE: Record<string, Rules> = {
   'Query.venues': [unitArg('filter.unitCode', 'filter', { overlap: true }), venueNodes],
   'Query.venue': venueArg('id'),
   'Query.complianceStats': unitArg('unitCode', 'figures'),
+  'Query.complianceSeries': unitArg('unitCode', 'figures'),
   'Query.me': OWN_SESSION,
   'Query.users': CITY_WIDE,
   'Query.apiKeys': CITY_WIDE,
@@ -63,6 +64,9 @@ export const FIELD_SCOPE: Record<string, Rules> = {
   'City.stats': parentUnit('figures'),
   'District.stats': parentUnit('figures'),
   'Ward.stats': parentUnit('figures'),
+  'City.statsSeries': parentUnit('figures'),
+  'District.statsSeries': parentUnit('figures'),
+  'Ward.statsSeries': parentUnit('figures'),
   'Visit.venue': resultUnits((venue: VenueRow) => [venue.wardCode]),
 };
 

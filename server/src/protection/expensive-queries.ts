@@ -8,7 +8,13 @@ import { tooManyRequests } from '../graphql/errors';
  * ward's rollups, a tracing look-up a month of scans. Everything else is priced per item by
  * the complexity limit (query-shape.ts).
  */
-const EXPENSIVE_FIELDS = new Set(['complianceStats', 'stats', 'exposures']);
+const EXPENSIVE_FIELDS = new Set([
+  'complianceStats',
+  'complianceSeries',
+  'stats',
+  'statsSeries',
+  'exposures',
+]);
 /** Past this many waiting behind a caller's running ones, more are refused at once. */
 const MAX_WAITING_PER_CALLER = 16;
 

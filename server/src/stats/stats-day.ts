@@ -2,6 +2,9 @@ import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { addDays, DAY_MS, isLocalDay, localDayOf, type LocalDay } from '@quetma/shared';
 import { badInput } from '../graphql/errors';
 
+/** A day's figures read a unit's venues and rollups: worth more than a plain field. */
+export const STATS_COMPLEXITY = 5;
+
 /** A series of days holds at most a leap year: a console's yearly chart, not a whole history. */
 export const MAX_SERIES_DAYS = 366;
 

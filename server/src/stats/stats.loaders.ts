@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { LocalDay, UnitLevel } from '@quetma/shared';
-import { computeComplianceStats } from './compliance-stats.service';
+import { computeComplianceStats, unitDayKey } from './compliance-stats.service';
 import type { ComplianceStats } from './compliance-stats.type';
 
 export interface StatsKey {
@@ -10,26 +10,30 @@ export interface StatsKey {
   day: LocalDay;
 }
 
-/** Figures of every unit asked for in one request: one query per level and day, not per unit. */
+const keyOf = (k: StatsKey) => `${k.level}|${unitDayKey(k)}`;
+
+/**
+ * Figures of every unit and day asked for in one request (a city's districts on a day, a ward's
+ * series of days): one statement per level, not per unit or day.
+ */
 export function complianceStatsLoader(orm: MikroORM) {
   return new DataLoader<StatsKey, ComplianceStats, string>(
     async (keys) => {
-      const groups = new Map<string, StatsKey[]>();
+      const byLevel = new Map<UnitLevel, StatsKey[]>();
       for (const key of keys) {
-        const group = `${key.level}|${key.day}`;
-        groups.set(group, [...(groups.get(group) ?? []), key]);
+        const group = byLevel.get(key.level);
+        if (group) group.push(key);
+        else byLevel.set(key.level, [key]);
       }
       const results = new Map<string, ComplianceStats>();
       await Promise.all(
-        [...groups.values()].map(async (group) => {
-          const { level, day } = group[0];
-          const codes = [...new Set(group.map((k) => k.code))];
-          const stats = await computeComplianceStats(orm, level, codes, day);
-          for (const [code, figures] of stats) results.set(`${level}|${day}|${code}`, figures);
+        [...byLevel].map(async ([level, group]) => {
+          const stats = await computeComplianceStats(orm, level, group);
+          for (const [key, figures] of stats) results.set(`${level}|${key}`, figures);
         }),
       );
-      return keys.map((k) => results.get(`${k.level}|${k.day}|${k.code}`)!);
+      return keys.map((k) => results.get(keyOf(k))!);
     },
-    { cacheKeyFn: (k) => `${k.level}|${k.day}|${k.code}` },
+    { cacheKeyFn: keyOf },
   );
 }
