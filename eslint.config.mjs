@@ -6,7 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // GraphQL test responses are loosely typed on purpose: the assertions check their shape
       '@typescript-eslint/no-explicit-any': 'off',

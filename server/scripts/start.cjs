@@ -24,7 +24,9 @@ if (!production && process.env.QUETMA_CONSOLE_BUILD !== 'off') {
   try {
     require('../../admin/scripts/build-console.cjs').ensureConsoleBuilt();
   } catch (error) {
-    console.error(`[quetma] the console could not be built (${error.message}); the API starts without it`);
+    console.error(
+      `[quetma] the console could not be built (${error.message}); the API starts without it`,
+    );
   }
 }
 const args = production

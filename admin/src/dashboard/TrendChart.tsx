@@ -49,7 +49,8 @@ export function TrendChart({ series }: { series: DashboardData['series'] }) {
                 name === rateLabel ? format.percent(Number(value)) : format.number(Number(value))
               }
             />
-            <Legend />
+            {/* the legend's words in the text colour: the bars' light blue is too pale to read */}
+            <Legend formatter={(value) => <span style={{ color: '#333' }}>{value}</span>} />
             <Bar
               yAxisId="venues"
               dataKey="activeVenues"

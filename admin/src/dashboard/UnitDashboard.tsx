@@ -3,7 +3,6 @@ import {
   Box,
   Breadcrumbs,
   Button,
-  Grid,
   LinearProgress,
   Link,
   MenuItem,
@@ -57,7 +56,7 @@ export default function UnitDashboard({ unitCode }: { unitCode?: string }) {
         alignItems={{ md: 'center' }}
         sx={{ mb: 2 }}
       >
-        <Box sx={{ flex: 1 }}>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
           <Breadcrumbs>
             {unit?.city && (
               <Link component={RouterLink} to={`/units/${unit.city.code}?date=${date}`}>
@@ -81,6 +80,7 @@ export default function UnitDashboard({ unitCode }: { unitCode?: string }) {
           value={date}
           onChange={(e) => isLocalDay(e.target.value) && setParam('date', e.target.value)}
           slotProps={{ inputLabel: { shrink: true }, htmlInput: { max: today } }}
+          sx={{ width: 190, flexShrink: 0 }}
         />
         <TextField
           select
@@ -88,7 +88,7 @@ export default function UnitDashboard({ unitCode }: { unitCode?: string }) {
           label={translate('quetma.dashboard.range')}
           value={range}
           onChange={(e) => setParam('range', e.target.value)}
-          sx={{ minWidth: 140 }}
+          sx={{ width: 170, flexShrink: 0 }}
         >
           {RANGES.map((days) => (
             <MenuItem key={days} value={days}>
@@ -111,16 +111,7 @@ export default function UnitDashboard({ unitCode }: { unitCode?: string }) {
           {dashboard.data.figures.registeredVenues === 0 && (
             <Alert severity="info">{translate('quetma.dashboard.noData')}</Alert>
           )}
-          <Grid container spacing={2}>
-            <Grid size={{ xs: 12, lg: dashboard.data.children.length ? 6 : 12 }}>
-              <TrendChart series={dashboard.data.series} />
-            </Grid>
-            {dashboard.data.children.length > 0 && (
-              <Grid size={{ xs: 12, lg: 6 }}>
-                <UnitRanking items={dashboard.data.children} date={date} parentCode={code} />
-              </Grid>
-            )}
-          </Grid>
+          <TrendChart series={dashboard.data.series} />
           <Box>
             <Button
               variant="outlined"
@@ -130,6 +121,9 @@ export default function UnitDashboard({ unitCode }: { unitCode?: string }) {
               {translate('quetma.dashboard.openNeverScanned', { unit: dashboard.data.unit.name })}
             </Button>
           </Box>
+          {dashboard.data.children.length > 0 && (
+            <UnitRanking items={dashboard.data.children} date={date} parentCode={code} />
+          )}
         </Stack>
       )}
     </Box>

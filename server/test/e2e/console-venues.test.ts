@@ -44,7 +44,7 @@ describe('console: venues (Chromium)', function () {
     await context.close();
   });
 
-  it('finds venues by a search without diacritics, in the API's order by name', async () => {
+  it("finds venues by a search without diacritics, in the API's order by name", async () => {
     const context = await env.newContext();
     const page = await context.newPage();
     await signIn(page, DEMO.admin);
