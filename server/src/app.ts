@@ -228,7 +228,8 @@ export async function createApp(
       if (path === '/') {
         res.statusCode = 302;
         res.setHeader('location', '/admin/');
-        return res.end();
+        res.end();
+        return;
       }
       if (isConsolePath(path)) return serveConsole(req, res, url);
     }

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// functions passed to page.evaluate run in the browser
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -148,13 +150,13 @@ export async function apiAs(
       variables: { e: email, p: DEMO_PASSWORD },
     }),
   });
-  const token = (await login.json()).data.login.accessToken;
+  const token = ((await login.json()) as any).data.login.accessToken;
   const res = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await res.json();
+  const body = (await res.json()) as any;
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// functions passed to page.evaluate run in the browser
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { apiAs, DEMO, screenshot, signIn, startConsoleEnv, type ConsoleEnv } from './console-env';
