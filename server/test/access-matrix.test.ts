@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { createApiKey, revokeApiKey } from '../src/auth/api-keys/api-key.service';
 import { signAccessToken, verifyAccessToken } from '../src/auth/sessions/tokens';
-import { createUser } from '../src/auth/users/user.service';
+import { createUser, disableUser } from '../src/auth/users/user.service';
 import { signCodePayload } from '../src/codes/code-payload';
 import { registerVenue } from './factories';
 import {
@@ -229,9 +229,25 @@ async function userByEmail(email: string): Promise<any> {
   return data.users.nodes.find((u: any) => u.email === email);
 }
 
+/** A tracer account made for one request. */
+function matrixUser() {
+  const { orm, areas } = testEnv();
+  return createUser(
+    orm,
+    areas,
+    {
+      email: `${unique()}@test.quetma.vn`,
+      name: 'Người thử nghiệm',
+      role: 'TRACER',
+      password: TEST_PASSWORD,
+    },
+    new Date(),
+  );
+}
+
 async function userById(id: string): Promise<any> {
   const data = await graphqlData<any>(
-    'query($ids: [ID!]) { users(filter: { ids: $ids }) { nodes { id email disabledAt } } }',
+    'query($ids: [ID!]) { users(filter: { ids: $ids }) { nodes { id email role disabledAt } } }',
     { ids: [id] },
   );
   return data.users.nodes.find((u: any) => u.id === id);
@@ -642,19 +658,39 @@ const ROWS: Row[] = [
     'mutation($id: ID!) { disableUser(id: $id) { id disabledAt } }',
     CITY_ADMIN_ONLY,
     {
-      variables: async () => {
-        const email = `${unique()}@test.quetma.vn`;
-        const { orm, areas } = testEnv();
-        const user = await createUser(
-          orm,
-          areas,
-          { email, name: 'Người thử nghiệm', role: 'TRACER', password: TEST_PASSWORD },
-          new Date(),
-        );
-        return { id: user.id };
-      },
+      variables: async () => ({ id: (await matrixUser()).id }),
       check: (data) => expect(data.disableUser.disabledAt).to.be.a('string'),
       untouched: async (vars) => expect((await userById(vars.id)).disabledAt).to.equal(null),
+    },
+  ),
+  row(
+    'updateUser (a tracer made a ward officer of Phúc Xá)',
+    'Mutation.updateUser',
+    'mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id role unitCode } }',
+    CITY_ADMIN_ONLY,
+    {
+      variables: async () => ({
+        id: (await matrixUser()).id,
+        input: { role: 'WARD_OFFICER', unitCode: '00001' },
+      }),
+      check: (data) =>
+        expect(data.updateUser).to.include({ role: 'WARD_OFFICER', unitCode: '00001' }),
+      untouched: async (vars) => expect((await userById(vars.id)).role).to.equal('TRACER'),
+    },
+  ),
+  row(
+    'enableUser (a disabled tracer)',
+    'Mutation.enableUser',
+    'mutation($id: ID!) { enableUser(id: $id) { id disabledAt } }',
+    CITY_ADMIN_ONLY,
+    {
+      variables: async () => {
+        const user = await matrixUser();
+        await disableUser(testEnv().orm, user.id, new Date());
+        return { id: user.id };
+      },
+      check: (data) => expect(data.enableUser.disabledAt).to.equal(null),
+      untouched: async (vars) => expect((await userById(vars.id)).disabledAt).to.be.a('string'),
     },
   ),
   row(

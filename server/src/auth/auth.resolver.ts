@@ -16,6 +16,7 @@ import {
   CreatedApiKey,
   CreateUserInput,
   Session,
+  UpdateUserInput,
   User,
   UserConnection,
 } from './auth.types';
@@ -27,7 +28,14 @@ import {
 } from './sessions/session.service';
 import { UserFilter, UserOrder, type UserOrderField } from './users/user-list.input';
 import { USER_LIST } from './users/user-list.query';
-import { createUser, disableUser, findUser, type UserRow } from './users/user.service';
+import {
+  createUser,
+  disableUser,
+  enableUser,
+  findUser,
+  updateUser,
+  type UserRow,
+} from './users/user.service';
 
 const tooManyLogins = (retryAfterSeconds: number) =>
   tooManyRequests(
@@ -107,6 +115,33 @@ export class AuthResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     return await createUser(ctx.orm, ctx.areas, input, ctx.now());
+  }
+
+  @Mutation(() => User, {
+    description:
+      "Changes a person's name, role or unit; a new role or unit ends their sessions (they log in again with it).",
+  })
+  async updateUser(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<User> {
+    return await updateUser(
+      ctx.orm,
+      ctx.areas,
+      requireUuid(id, 'id', 'a user'),
+      input,
+      ctx.identity.id,
+      ctx.now(),
+    );
+  }
+
+  @Mutation(() => User, {
+    description:
+      'Enables a disabled account again; its old sessions stay ended, so the person logs in again.',
+  })
+  async enableUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<User> {
+    return await enableUser(ctx.orm, requireUuid(id, 'id', 'a user'));
   }
 
   @Mutation(() => User, { description: 'Disables an account and ends its sessions.' })

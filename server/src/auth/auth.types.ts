@@ -173,6 +173,28 @@ export class CreateUserInput {
   password!: string;
 }
 
+@InputType({
+  description:
+    "Fields to change; the ones left out keep their value. The role and unit the person ends up with must fit together, as for createUser; a new role or unit ends the person's sessions.",
+})
+export class UpdateUserInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => RoleEnum, {
+    nullable: true,
+    description: "A person's role (machines get API keys).",
+  })
+  role?: Role | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'District (officers of a district) or ward code; null for a role without one (CITY_ADMIN, TRACER).',
+  })
+  unitCode?: string | null;
+}
+
 @InputType()
 export class CreateApiKeyInput {
   @Field(() => String, { description: 'Which system uses it, e.g. "Kiosk backend, Hoàn Kiếm".' })
