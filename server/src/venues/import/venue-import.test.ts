@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { graphqlData, resetData, testEnv, type CallerName } from '../../../test/harness';
-import { MAX_IMPORT_BYTES } from './venue-import.service';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './venue-import.service';
 
 /**
  * POST /api/venues/import over real HTTP on real PostgreSQL: what a city admin or an officer
@@ -551,6 +551,11 @@ describe('POST /api/venues/import (CSV import of venues)', () => {
     expect(get.headers.get('allow')).to.equal('POST');
     const dryRun = refusal(await sendImport(file, { dryRun: 'yes' }), 400, 'BAD_USER_INPUT');
     expect(dryRun.extensions.field).to.equal('dryRun');
+
+    const manyRows = `${ENGLISH_HEADER.join(',')}\r\n${'x\r\n'.repeat(MAX_IMPORT_ROWS + 1)}`;
+    const tooMany = refusal(await sendImport(manyRows), 413, 'PAYLOAD_TOO_LARGE');
+    expect(tooMany.extensions.reason).to.equal('TOO_MANY_ROWS');
+    expect(tooMany.message).to.include('more than 50,000 rows');
 
     const huge = Buffer.alloc(MAX_IMPORT_BYTES + 1, 'a');
     const tooLarge = refusal(await sendImport(huge, { dryRun: 'false' }), 413, 'PAYLOAD_TOO_LARGE');
