@@ -19,7 +19,12 @@ import {
 } from './venue-import.service';
 
 /** Whoever may register a venue may import them, each row within their area. */
-const IMPORT_ROLES = ROOT_FIELD_ACCESS['Mutation.registerVenue'] as readonly Role[];
+const IMPORT_ROLES = rolesOf(ROOT_FIELD_ACCESS['Mutation.registerVenue']);
+
+function rolesOf(rule: (typeof ROOT_FIELD_ACCESS)[string]): readonly Role[] {
+  if (!Array.isArray(rule)) throw new Error(`registerVenue's access rule is ${rule}, not roles`);
+  return rule;
+}
 
 type Log = (message: string, error?: unknown) => void;
 
