@@ -15,6 +15,7 @@ import { codeFileRoutes, isCodeFilePath } from './codes/files/code-files.routes'
 import { RequestLimits, type CallerCheck, type LimitDecision } from './http/request-limits';
 import { ScanIngestion } from './scans/ingestion/scan-ingestion.service';
 import { scansHandler } from './scans/ingestion/scans.http';
+import { venueImportHandler } from './venues/import/venue-import.http';
 import { DEMO_KEYS } from './db/seeders/demo-accounts.seeder';
 import { RateLimits } from './protection/rate-limiter';
 import { expensiveQueriesPlugin } from './protection/expensive-queries';
@@ -34,6 +35,7 @@ import { consoleFiles, isConsolePath } from './http/console-files';
 
 const SCANS_PATH = '/api/scans';
 const SCANS_URL = new URL(SCANS_PATH, 'http://localhost');
+const VENUE_IMPORT_PATH = '/api/venues/import';
 /** How long a stopping server waits for requests in progress before cutting them off. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -63,7 +65,7 @@ function tooManyRequests(decision: Exclude<LimitDecision, { allowed: true }>): R
   };
 }
 
-/** The methods a path other than /graphql and /api/scans answers, for 405 rather than 404. */
+/** The methods a path other than /graphql, /api/scans and the import answers, for 405 rather than 404. */
 function methodsAt(path: string, graphiql: boolean): string[] | undefined {
   if (path === '/health') return ['GET'];
   if (isCodeFilePath(path)) return ['GET', 'HEAD'];
@@ -127,6 +129,7 @@ export async function createApp(
   const authenticator = new Authenticator(authPool, services.config.jwtSecret);
   const parts = { loginLimiter, scanIngestion, authPool };
   const handleScans = scansHandler(scanIngestion, log);
+  const handleVenueImport = venueImportHandler(services, log);
   // with demo data, the IDE starts out as the demo integrator, so its example queries answer
   const demoIntegrator = DEMO_KEYS.find((k) => k.role === 'INTEGRATOR')!;
   const ideHeaders = services.config.demoData
@@ -181,7 +184,7 @@ export async function createApp(
     return !decision.allowed;
   }
 
-  /** The caller of /graphql or /api/scans, or undefined once a refusal (401, 429) is sent. */
+  /** The caller of /graphql, /api/scans or the import, or undefined once a refusal (401, 429) is sent. */
   async function callerOrRefuse(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -198,11 +201,12 @@ export async function createApp(
     url: URL,
   ): Promise<void> {
     const path = url.pathname;
-    if (path === '/graphql' || path === SCANS_PATH) {
+    if (path === '/graphql' || path === SCANS_PATH || path === VENUE_IMPORT_PATH) {
       if (await refusedByAddress(req, res)) return;
       const identity = await callerOrRefuse(req, res);
       if (!identity) return;
       if (path === SCANS_PATH) await handleScans(req, res, identity);
+      else if (path === VENUE_IMPORT_PATH) await handleVenueImport(req, res, identity, url);
       else {
         callers.set(req, identity);
         await handleGraphql(req, res, url);

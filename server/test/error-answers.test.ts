@@ -8,7 +8,7 @@ import { closeVenue, registerVenue } from './factories';
 import { holdTransaction, resetData, testEnv, type CallerName } from './harness';
 
 /**
- * Every door (the router, /graphql, /api/scans, the QR and poster files) answers every kind of
+ * Every door (the router, /graphql, /api/scans, the venue import, the QR and poster files) answers every kind of
  * bad request in one shape, `{ errors: [{ message, extensions: { code } }] }`, with a code of
  * the shared list and the HTTP status of that code's entry. Through /graphql an operation that
  * ran is 200 whatever its errors (GraphQL over HTTP): those cases say so.
@@ -98,6 +98,7 @@ interface Case extends Expected {
 }
 
 let closedVenue = '';
+const CSV = { 'content-type': 'text/csv' };
 
 const CASES: Record<string, Case[]> = {
   'the router': [
@@ -364,6 +365,55 @@ const CASES: Record<string, Case[]> = {
       code: 'PAYLOAD_TOO_LARGE',
     },
   ],
+  '/api/venues/import': [
+    {
+      what: 'GET',
+      request: () => ({ path: '/api/venues/import', as: 'admin' }),
+      code: 'METHOD_NOT_ALLOWED',
+      headers: { allow: 'POST' },
+    },
+    {
+      what: 'no credentials',
+      request: () => ({ path: '/api/venues/import', headers: CSV, body: 'name' }),
+      code: 'UNAUTHENTICATED',
+      headers: { 'www-authenticate': 'Bearer' },
+    },
+    {
+      what: 'a role that may not register venues',
+      request: () => ({ path: '/api/venues/import', as: 'integrator', headers: CSV, body: 'name' }),
+      code: 'FORBIDDEN',
+    },
+    {
+      what: 'a body that is not CSV by its type',
+      request: () => ({ path: '/api/venues/import', as: 'admin', body: '{}' }),
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
+      what: 'a dryRun that is neither true nor false',
+      request: () => ({
+        path: '/api/venues/import?dryRun=maybe',
+        as: 'admin',
+        headers: CSV,
+        body: 'name',
+      }),
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      what: 'a header naming an unknown column',
+      request: () => ({ path: '/api/venues/import', as: 'admin', headers: CSV, body: 'nom\r\n' }),
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      what: 'a body over 20 MB',
+      request: () => ({
+        path: '/api/venues/import',
+        as: 'admin',
+        headers: CSV,
+        body: 'x'.repeat(21 * 1024 * 1024),
+      }),
+      code: 'PAYLOAD_TOO_LARGE',
+    },
+  ],
   'the QR and poster files': [
     {
       what: 'an unknown venue id',
@@ -471,6 +521,7 @@ describe('every door answers errors in one shape, with a listed code and its sta
       for (const request of [
         graphqlRequest(graphqlBody('{ __typename }')),
         { path: '/api/scans', as: 'scanSource', body: '{}' } as Request,
+        { path: '/api/venues/import', as: 'admin', headers: CSV, body: 'name' } as Request,
         { path: `/venues/${UNKNOWN_VENUE}/qr.svg` },
         { path: '/posters.pdf?unitCode=00001', as: 'admin' } as Request,
       ]) {

@@ -92,6 +92,8 @@ export const DOOR_SCOPE: Record<string, Rules> = {
   'GET /venues/:id/qr.png': areaFree('a poster hangs on a wall, and its code is on it'),
   'GET /venues/:id/poster.pdf': areaFree('a poster hangs on a wall, and its code is on it'),
   'GET /posters.pdf': unitArg('unitCode', 'posters'),
+  // checked on every row: a row of a ward outside the area is rejected, the others go on
+  'POST /api/venues/import': unitArg('wardCode', 'importedRow'),
   'GET /health': areaFree('whether the server and its database answer'),
   'GET /graphiql': areaFree('the IDE page; its queries go through /graphql'),
 };

@@ -33,6 +33,7 @@ const SUBJECT = {
   ward: 'You chose',
   filter: 'You filtered on',
   posters: 'You asked for the posters of',
+  importedRow: "This row's ward is",
 };
 export type Subject = keyof typeof SUBJECT;
 

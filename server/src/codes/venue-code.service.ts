@@ -15,7 +15,12 @@ export function issueFirstCode(
   keyId: string,
   issuedAt: Date,
 ) {
-  return em.create(VenueCodeEntity, { id: randomUUID(), venue, version: 1, keyId, issuedAt });
+  return em.create(VenueCodeEntity, { ...firstCodeRow(keyId, issuedAt), venue });
+}
+
+/** The first code version's row but its venue: issueFirstCode's, and the CSV import's in bulk. */
+export function firstCodeRow(keyId: string, issuedAt: Date) {
+  return { id: randomUUID(), version: 1, keyId, issuedAt };
 }
 
 export interface ReissueRules {

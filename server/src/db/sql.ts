@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 /**
@@ -7,7 +7,8 @@ import { Pool, type PoolClient, type QueryResultRow } from 'pg';
  * its hydration and identity map cut throughput by more than half, and knex would expand array
  * bindings that `unnest($1::text[])` needs whole.
  */
-export type HasConnection = Pick<EntityManager, 'getConnection'> | MikroORM | Pool;
+export type HasConnection =
+  Pick<EntityManager, 'getConnection' | 'getTransactionContext'> | MikroORM | Pool;
 
 export async function withPgClient<T>(
   source: HasConnection,
@@ -21,8 +22,13 @@ export async function withPgClient<T>(
       client.release();
     }
   }
-  const em = 'em' in source ? source.em : source;
-  const knexClient = em.getConnection().getKnex().client;
+  // an entity manager inside em.transactional: its transaction's connection, which knex hands to
+  // the transaction's client; the ORM itself: its pool, even inside a transaction
+  const knexClient =
+    'em' in source
+      ? source.em.getConnection().getKnex().client
+      : (source.getTransactionContext<Knex.Transaction>() ?? source.getConnection().getKnex())
+          .client;
   const client: PoolClient = await knexClient.acquireConnection();
   try {
     return await work(client);

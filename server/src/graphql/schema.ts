@@ -29,6 +29,9 @@ import { VenueResolver } from '../venues/venue.resolver';
 import { VenueConnectionResolver } from '../venues/venue.type';
 import { enforceAreaScope } from '../auth/area-scope-enforcement';
 
+/** How inputs are validated (class-validator): by the schema, and by the CSV import for its rows. */
+export const INPUT_VALIDATION = { forbidUnknownValues: false };
+
 /** The GraphQL schema; `schema.graphql` at the repo root is this, printed (pnpm schema:emit). */
 export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -56,7 +59,7 @@ export async function buildQuetmaSchema(): Promise<GraphQLSchema> {
       ScanResolver,
     ],
     // type-graphql 2 skips class-validator unless asked
-    validate: { forbidUnknownValues: false },
+    validate: INPUT_VALIDATION,
     emitSchemaFile: false,
   });
   // type-graphql wraps resolveType in an async function; graphql-jit reads its result at once

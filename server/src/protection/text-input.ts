@@ -26,6 +26,11 @@ const JUDGED_PER_ITEM = new Set(['Mutation.recordScans']);
 // eslint-disable-next-line no-control-regex -- the NUL character is what is looked for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** False for text PostgreSQL would refuse or the driver would change (see UNSTORABLE). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 /**
  * The text with what cannot be stored replaced by U+FFFD: for records of a refused request
  * (its audit entry), which must be written however bad its input was.
@@ -99,7 +104,7 @@ function checkText(text: string, path: string): void {
   if (text.length > MAX_TEXT_LENGTH) {
     throw badInput(field, `must be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters`);
   }
-  if (UNSTORABLE.test(text)) {
+  if (!isStorableText(text)) {
     throw badInput(
       field,
       'contains a character that cannot be stored (a NUL byte or half of a surrogate pair): remove it',

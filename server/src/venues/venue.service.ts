@@ -6,6 +6,7 @@ import {
   localDayStart,
   normalizeName,
   normalizeVietnameseMobile,
+  type VenueCategory,
 } from '@quetma/shared';
 import type { AreaDirectory } from '../areas/area-directory';
 import { AdministrativeUnitEntity } from '../areas/administrative-unit.entity';
@@ -33,38 +34,102 @@ export interface VenueRules {
 /** The start of EARLIEST_REGISTRATION_DAY in Hà Nội: 2020-01-01T00:00:00+07:00. */
 const EARLIEST_REGISTRATION = localDayStart(EARLIEST_REGISTRATION_DAY);
 
-export async function registerVenue(rules: VenueRules, input: RegisterVenueInput): Promise<string> {
-  const { em, now } = rules;
-  const ward = requireWard(rules.areas, input.wardCode, 'wardCode');
+/** A registration as it is stored, once checked: text normalised, the ward's district and city. */
+export interface VenueRegistration {
+  name: string;
+  address: string;
+  searchText: string;
+  nameSort: string;
+  category: VenueCategory;
+  wardCode: string;
+  districtCode: string;
+  cityCode: string;
+  registrantName: string;
+  registrantPhone: string;
+  isAgencyHeadquarters: boolean;
+  registeredAt: Date;
+}
+
+/** A rule of registration that an input breaks, beyond its field's own format (venue.input.ts). */
+export interface RegistrationProblem {
+  field: 'wardCode' | 'registeredAt' | 'registrantPhone';
+  reason: 'UNKNOWN_WARD' | 'FUTURE_DATE' | 'TOO_EARLY' | 'INVALID_PHONE';
+  message: string;
+}
+
+/**
+ * The rules registerVenue applies to an input that passed RegisterVenueInput's validation: every
+ * rule it breaks, in the order registerVenue reports the first, or the venue as it is stored.
+ * The CSV import judges each row by this too (venues/import/).
+ */
+export function checkRegistration(
+  areas: AreaDirectory,
+  now: Date,
+  input: RegisterVenueInput,
+): { registration: VenueRegistration; problems: [] } | { problems: RegistrationProblem[] } {
+  const problems: RegistrationProblem[] = [];
+  const ward = wardOf(areas, input.wardCode);
+  if (!ward)
+    problems.push({
+      field: 'wardCode',
+      reason: 'UNKNOWN_WARD',
+      message: unknownWard(input.wardCode),
+    });
   const registeredAt = input.registeredAt ?? now;
   if (registeredAt.getTime() > now.getTime()) {
-    throw badInput('registeredAt', 'cannot be in the future');
+    problems.push({
+      field: 'registeredAt',
+      reason: 'FUTURE_DATE',
+      message: 'cannot be in the future',
+    });
+  } else if (registeredAt.getTime() < EARLIEST_REGISTRATION.getTime()) {
+    problems.push({
+      field: 'registeredAt',
+      reason: 'TOO_EARLY',
+      message: `cannot be before ${EARLIEST_REGISTRATION_DAY} (${LOCAL_TIME_ZONE})`,
+    });
   }
-  if (registeredAt.getTime() < EARLIEST_REGISTRATION.getTime()) {
-    throw badInput(
-      'registeredAt',
-      `cannot be before ${EARLIEST_REGISTRATION_DAY} (${LOCAL_TIME_ZONE})`,
-    );
-  }
+  const registrantPhone = normalizeVietnameseMobile(input.registrantPhone);
+  if (!registrantPhone)
+    problems.push({ field: 'registrantPhone', reason: 'INVALID_PHONE', message: PHONE_MESSAGE });
+  if (problems.length || !ward || !registrantPhone) return { problems };
   const name = normalizeName(input.name);
   const address = normalizeName(input.address);
-  const venue = em.create(VenueEntity, {
-    id: randomUUID(),
-    name,
-    address,
-    searchText: foldForSearch(`${name} ${address}`),
-    nameSort: foldForSearch(name),
-    category: input.category,
-    ward: em.getReference(AdministrativeUnitEntity, ward.ward.code),
-    districtCode: ward.district.code,
-    cityCode: ward.city.code,
-    registrantName: normalizeName(input.registrantName),
-    registrantPhone: phone(input.registrantPhone, 'registrantPhone'),
-    isAgencyHeadquarters: input.isAgencyHeadquarters ?? false,
-    registeredAt,
-    updatedAt: now,
-  });
-  issueFirstCode(em, venue, rules.codeKeyId, registeredAt);
+  return {
+    problems: [],
+    registration: {
+      name,
+      address,
+      searchText: foldForSearch(`${name} ${address}`),
+      nameSort: foldForSearch(name),
+      category: input.category,
+      wardCode: ward.ward.code,
+      districtCode: ward.district.code,
+      cityCode: ward.city.code,
+      registrantName: normalizeName(input.registrantName),
+      registrantPhone,
+      isAgencyHeadquarters: input.isAgencyHeadquarters ?? false,
+      registeredAt,
+    },
+  };
+}
+
+/** The venue row of a checked registration, for em.create and em.insertMany alike. */
+export function newVenueRow(registration: VenueRegistration, id: string, now: Date) {
+  const { wardCode, ...rest } = registration;
+  return { ...rest, id, ward: wardCode, status: 'ACTIVE' as const, updatedAt: now };
+}
+
+export async function registerVenue(rules: VenueRules, input: RegisterVenueInput): Promise<string> {
+  const { em, now } = rules;
+  const checked = checkRegistration(rules.areas, now, input);
+  if (!('registration' in checked)) {
+    const [first] = checked.problems;
+    throw badInput(first.field, first.message);
+  }
+  const { registration } = checked;
+  const venue = em.create(VenueEntity, newVenueRow(registration, randomUUID(), now));
+  issueFirstCode(em, venue, rules.codeKeyId, registration.registeredAt);
   await em.flush();
   return venue.id;
 }
@@ -143,18 +208,24 @@ export async function closeVenue(
   });
 }
 
-function requireWard(areas: AreaDirectory, code: string, field: string) {
+const PHONE_MESSAGE = 'must be a Vietnamese mobile number (e.g. 0912 345 678)';
+
+function wardOf(areas: AreaDirectory, code: string) {
   const ward = areas.find(code, 'WARD');
-  if (!ward)
-    throw badInput(
-      field,
-      `no ward has the code ${code} (ward codes have 5 digits, e.g. 00001 Phường Phúc Xá)`,
-    );
-  return areas.lineage(ward.code);
+  return ward ? areas.lineage(ward.code) : undefined;
+}
+
+const unknownWard = (code: string) =>
+  `no ward has the code ${code} (ward codes have 5 digits, e.g. 00001 Phường Phúc Xá)`;
+
+function requireWard(areas: AreaDirectory, code: string, field: string) {
+  const ward = wardOf(areas, code);
+  if (!ward) throw badInput(field, unknownWard(code));
+  return ward;
 }
 
 function phone(raw: string, field: string): string {
   const normalized = normalizeVietnameseMobile(raw);
-  if (!normalized) throw badInput(field, 'must be a Vietnamese mobile number (e.g. 0912 345 678)');
+  if (!normalized) throw badInput(field, PHONE_MESSAGE);
   return normalized;
 }
