@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// functions passed to page.evaluate run in the browser
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { apiAs, DEMO, screenshot, signIn, startConsoleEnv, type ConsoleEnv } from './console-env';
@@ -76,8 +74,9 @@ describe('console: venues (Chromium)', function () {
     // the page shows the search's answer once its first row and its row count are the API's
     await page.waitForFunction(
       ([n, first]) =>
-        document.querySelectorAll('.RaDatagrid-tbody tr').length === n &&
-        document.querySelector('.RaDatagrid-tbody tr td.column-name')?.textContent === first,
+        (globalThis as any).document.querySelectorAll('.RaDatagrid-tbody tr').length === n &&
+        (globalThis as any).document.querySelector('.RaDatagrid-tbody tr td.column-name')
+          ?.textContent === first,
       [Math.min(25, api.venues.totalCount), api.venues.nodes[0].name] as const,
     );
     const names = await page.locator('.RaDatagrid-tbody tr td.column-name').allInnerTexts();
