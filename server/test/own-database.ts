@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createDatabaseIfMissing, dropDatabase, migrate, withDatabase } from '../src/db/database';
 import { ormOptions } from '../src/db/mikro-orm.config';
+import { forgetScanPartitions } from '../src/scans/scan-store';
 import { testEnv } from './harness';
 
 /**
@@ -16,12 +17,16 @@ export async function openOwnDatabase(
   await createDatabaseIfMissing(url);
   const orm = await MikroORM.init(ormOptions(url, { pool: { min: 0, max: 4 } }));
   await migrate(orm);
+  // a database made anew has none of the partitions this process remembers making (the memory
+  // is the process's, not the database's, and an earlier file may have used the same name)
+  forgetScanPartitions();
   return {
     url,
     orm,
     async drop() {
       await orm.close(true);
       await dropDatabase(url);
+      forgetScanPartitions();
     },
   };
 }

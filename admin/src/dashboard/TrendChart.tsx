@@ -43,7 +43,9 @@ export function TrendChart({ series }: { series: DashboardData['series'] }) {
               tickFormatter={(v) => format.percent(Number(v))}
               width={56}
             />
+            {/* the items in the text colour too: recharts colours each like its series */}
             <Tooltip
+              itemStyle={{ color: '#333' }}
               labelFormatter={(day) => format.day(String(day))}
               formatter={(value, name) =>
                 name === rateLabel ? format.percent(Number(value)) : format.number(Number(value))
