@@ -58,11 +58,13 @@ export const ERRORS = {
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
-    meaning: 'The body is over the door's limit (1 MB; a venue import 20 MB), or a batch is over its count (1,000 scans; 50,000 import rows).',
+    meaning:
+      "The body is over the door's limit (1 MB; a venue import 20 MB), or a batch is over its count (1,000 scans; 50,000 import rows).",
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    meaning: 'The body or its Content-Type is not one the door reads (JSON; CSV in UTF-8 for the venue import).',
+    meaning:
+      'The body or its Content-Type is not one the door reads (JSON; CSV in UTF-8 for the venue import).',
   },
   TOO_MANY_REQUESTS: {
     status: 429,
